@@ -1,0 +1,125 @@
+// Checks AAD responses field by field in a fixed order (status -> OAuth error body -> JSON ->
+// each field) and returns plain data or a typed error. It never echoes a received value.
+import * as v from 'valibot';
+import { OAuthError, ResponseError } from '../errors.js';
+import { scrub } from '../redact.js';
+import type { HttpResponse } from '../http/types.js';
+import { remedyFor } from './remedies.js';
+import { OAuthErrorSchema } from './schemas.js';
+
+/** One sent request and what came back, as the checkers need it. */
+export interface Exchange {
+  /** What was asked, for messages: e.g. "token endpoint". */
+  what: string;
+  url: string;
+  response: HttpResponse;
+  /** Local clock (epoch ms) when the request went out. */
+  sentAt: number;
+  correlationId: string;
+  /** Values that must never appear in an error (the request's secrets). */
+  secrets: readonly (string | undefined)[];
+}
+
+/** Refusals that mean the refresh token is dead: sign in again. */
+const SIGN_IN_AGAIN = new Set(['invalid_grant', 'interaction_required']);
+
+function traceId(ex: Exchange): string | undefined {
+  return ex.response.headers['x-ms-request-id'];
+}
+
+function describeBody(res: HttpResponse): string {
+  const type = res.headers['content-type']?.split(';')[0]?.trim() || 'no content type';
+  return `${type}, ${Buffer.byteLength(res.body)} bytes`;
+}
+
+function tryJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The OAuth error in a body, or undefined when the body is not one. */
+function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError | undefined {
+  const parsed = v.safeParse(OAuthErrorSchema, json);
+  if (!parsed.success) return undefined;
+  const body = parsed.output;
+  const description = body.error_description === undefined ? undefined : scrub(body.error_description, ex.secrets);
+  const codes = body.error_codes ?? codesFromDescription(description);
+  const aadsts = codes[0] === undefined ? '' : ` (AADSTS${codes[0]})`;
+  const summary = summarise(description) ?? `the ${ex.what} refused the request (HTTP ${ex.response.status})`;
+  const signInAgain = refresh && SIGN_IN_AGAIN.has(body.error);
+  const message = `${scrub(body.error, ex.secrets)}${aadsts}: ${summary}${signInAgain ? ' Sign in again: the refresh token can no longer be used.' : ''}`;
+  return new OAuthError(
+    message,
+    {
+      status: ex.response.status,
+      error: scrub(body.error, ex.secrets),
+      errorDescription: description,
+      errorCodes: codes,
+      traceId: body.trace_id ?? traceId(ex),
+      correlationId: body.correlation_id ?? ex.response.headers['client-request-id'] ?? ex.correlationId,
+      timestamp: body.timestamp,
+      errorUri: body.error_uri,
+      suberror: body.suberror,
+      claims: body.claims,
+      remedy: remedyFor(codes[0]),
+    },
+    signInAgain ? 'ERR_SIGN_IN_REQUIRED' : 'ERR_OAUTH',
+  );
+}
+
+function codesFromDescription(description: string | undefined): number[] {
+  const match = description?.match(/^AADSTS(\d+)/);
+  return match ? [Number(match[1])] : [];
+}
+
+/** The first line of the description without its `AADSTSnnnn: ` prefix. */
+function summarise(description: string | undefined): string | undefined {
+  const line = description?.split(/\r?\n/)[0]?.replace(/^AADSTS\d+:\s*/, '').trim();
+  return line ? line : undefined;
+}
+
+/**
+ * The JSON body of a successful exchange. Any non-200 status becomes an OAuthError (when the body
+ * is one) or an ERR_UNEXPECTED_STATUS; a 200 that is not JSON is ERR_NOT_JSON; a 200 carrying an
+ * `error` is an OAuthError.
+ */
+export function successJson(ex: Exchange, options: { refresh?: boolean } = {}): unknown {
+  const { response } = ex;
+  const json = tryJson(response.body);
+  const refused = json === undefined ? undefined : oauthError(ex, json, options.refresh ?? false);
+  if (response.status !== 200) {
+    if (refused) throw refused;
+    throw new ResponseError(
+      'ERR_UNEXPECTED_STATUS',
+      `The ${ex.what} answered HTTP ${response.status} (${describeBody(response)}) instead of a result or an OAuth error.`,
+      { status: response.status, url: ex.url, traceId: traceId(ex) },
+    );
+  }
+  if (json === undefined || json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ResponseError('ERR_NOT_JSON', `The ${ex.what} answered HTTP 200 with a body that is not a JSON object (${describeBody(response)}).`, {
+      status: 200,
+      url: ex.url,
+      traceId: traceId(ex),
+    });
+  }
+  if (refused) throw refused;
+  return json;
+}
+
+/** Validates `json` against a schema; a failure names the field, never its value. */
+export function parseShape<S extends v.GenericSchema>(ex: Exchange, schema: S, json: unknown, what: string): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, json);
+  if (parsed.success) return parsed.output;
+  const issue = parsed.issues[0];
+  const field = issue.path?.map((item: { key: unknown }) => String(item.key)).join('.') ?? '(body)';
+  const missing = issue.received === 'undefined';
+  const expected = issue.expected && !issue.expected.startsWith('"') ? ` (expected ${issue.expected})` : '';
+  throw new ResponseError(
+    'ERR_INVALID_RESPONSE',
+    `The ${what} from the ${ex.what} is invalid: field "${field}" ${missing ? 'is missing' : 'has the wrong type or format'}${missing ? '' : expected}.`,
+    { status: ex.response.status, url: ex.url, traceId: traceId(ex) },
+  );
+}

@@ -1,0 +1,75 @@
+// The device-code poller (RFC 8628 §3.5 on the v1 dialect): waits `interval` before every poll,
+// +5 s on slow_down, keeps polling on authorization_pending / bad_verification_code, and stops at
+// min(code expiry, caller timeout), on decline, or on abort. It sends nothing itself.
+import { systemClock } from './clock.js';
+import { DeviceCodeError, OAuthError, TransportError, InputError } from './errors.js';
+import { checkDeviceCode, redeemDeviceCode, type DeviceCode, type RedeemDeviceCodeOptions } from './grants/device-code.js';
+import type { AadToken } from './token.js';
+
+export interface PendingInfo {
+  /** Seconds until the poller gives up (code expiry or timeout, whichever is first). */
+  secondsLeft: number;
+  /** Polls sent so far. */
+  polls: number;
+  /** The current interval in seconds. */
+  interval: number;
+  /** The OAuth error of the last poll (`authorization_pending`, `slow_down`, `bad_verification_code`). */
+  error: string;
+}
+
+export interface PollDeviceCodeOptions extends RedeemDeviceCodeOptions {
+  /** Give up after this many seconds (default 300). */
+  timeoutSeconds?: number | undefined;
+  onPending?: ((info: PendingInfo) => void) | undefined;
+}
+
+const KEEP_POLLING = new Set(['authorization_pending', 'bad_verification_code']);
+const EXPIRED = new Set(['code_expired', 'expired_token']);
+const DECLINED = new Set(['authorization_declined', 'access_denied']);
+
+export async function pollDeviceCode(deviceCode: DeviceCode, options: PollDeviceCodeOptions = {}): Promise<AadToken> {
+  const clock = options.clock ?? systemClock;
+  const timeoutSeconds = options.timeoutSeconds ?? 300;
+  if (typeof timeoutSeconds !== 'number' || !(timeoutSeconds > 0)) {
+    throw new InputError('timeoutSeconds must be a positive number of seconds.');
+  }
+  checkDeviceCode(deviceCode);
+  const start = clock.now();
+  const expiresAt = deviceCode.expiresAt;
+  const byExpiry = expiresAt <= start + timeoutSeconds * 1000;
+  const deadline = byExpiry ? expiresAt : start + timeoutSeconds * 1000;
+  let interval = Math.max(1, deviceCode.interval || 5);
+  let polls = 0;
+
+  for (;;) {
+    const left = deadline - clock.now();
+    if (left <= 0) throw ended(byExpiry, timeoutSeconds);
+    try {
+      await clock.sleep(Math.min(interval * 1000, left), options.signal);
+    } catch {
+      throw new TransportError('ERR_ABORTED', 'Device-code sign-in was cancelled.', { url: '' });
+    }
+    polls++;
+    try {
+      return await redeemDeviceCode(deviceCode, { ...options, clock });
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      if (EXPIRED.has(error.error)) {
+        throw new DeviceCodeError('ERR_DEVICE_CODE_EXPIRED', 'The device code expired before sign-in finished; start a new device-code sign-in.', { cause: error });
+      }
+      if (DECLINED.has(error.error)) {
+        throw new DeviceCodeError('ERR_DEVICE_CODE_DECLINED', 'The sign-in was declined at the verification page.', { cause: error });
+      }
+      if (error.error === 'slow_down') interval += 5;
+      else if (!KEEP_POLLING.has(error.error)) throw error;
+      options.log?.(`device code: ${error.error}, next poll in ${interval} s`);
+      options.onPending?.({ secondsLeft: Math.max(0, Math.round((deadline - clock.now()) / 1000)), polls, interval, error: error.error });
+    }
+  }
+}
+
+function ended(byExpiry: boolean, timeoutSeconds: number): DeviceCodeError {
+  return byExpiry
+    ? new DeviceCodeError('ERR_DEVICE_CODE_EXPIRED', 'The device code expired before sign-in finished; start a new device-code sign-in.')
+    : new DeviceCodeError('ERR_DEVICE_CODE_TIMEOUT', `Nobody finished the device-code sign-in within ${timeoutSeconds} s (timeoutSeconds).`);
+}

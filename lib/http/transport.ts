@@ -1,0 +1,177 @@
+// One HTTP exchange: undici (loaded on first use) or a caller's fetch, with a timeout, the caller's
+// AbortSignal, no redirects and a capped body. Retries are not done here (see retry.ts).
+import type { Dispatcher } from 'undici';
+import { ResponseError, TransportError } from '../errors.js';
+import { redactFormBody, redactJsonBody, scrub } from '../redact.js';
+import type { HttpRequest, HttpResponse, TransportOptions } from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type Undici = typeof import('undici');
+let undiciModule: Promise<Undici> | undefined;
+let envDispatcher: Dispatcher | undefined;
+
+/** undici costs tens of milliseconds to load: only pay for it when a request is really sent. */
+function loadUndici(): Promise<Undici> {
+  undiciModule ??= import('undici');
+  return undiciModule;
+}
+
+/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; otherwise undici's global dispatcher. */
+function defaultDispatcher(undici: Undici): Dispatcher | undefined {
+  const env = process.env;
+  const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+  if (!proxied) return undefined;
+  envDispatcher ??= new undici.EnvHttpProxyAgent();
+  return envDispatcher;
+}
+
+class Timeout extends Error {}
+
+/** Sends one request and returns the whole (capped) response. Never follows redirects. */
+export async function sendOnce(request: HttpRequest, options: TransportOptions = {}): Promise<HttpResponse> {
+  const { signal, log } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const secrets = options.secrets ?? [];
+
+  if (signal?.aborted) throw aborted(request.url);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Timeout()), timeoutMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  if (log) {
+    const body = request.body === undefined ? '' : ` form: ${scrub(redactFormBody(request.body), secrets)}`;
+    log(`-> ${request.method} ${request.url} (client-request-id ${request.headers['client-request-id'] ?? '-'})${body}`);
+  }
+  const started = performance.now();
+  try {
+    const response = options.fetch
+      ? await viaFetch(request, options, controller.signal, maxBytes)
+      : await viaUndici(request, options, controller.signal, maxBytes);
+    response.durationMs = Math.round(performance.now() - started);
+    if (log) {
+      const trace = response.headers['x-ms-request-id'] ?? '-';
+      log(`<- ${response.status} from ${request.url} in ${response.durationMs} ms (x-ms-request-id ${trace}) body: ${scrub(redactJsonBody(response.body), secrets)}`);
+    }
+    return response;
+  } catch (error) {
+    if (error instanceof ResponseError) throw error;
+    if (signal?.aborted) throw aborted(request.url);
+    if (controller.signal.aborted && controller.signal.reason instanceof Timeout) {
+      throw new TransportError('ERR_TIMEOUT', `No complete answer from ${request.url} within ${timeoutMs} ms (timeoutMs).`, {
+        url: request.url,
+      });
+    }
+    const reason = errorCode(error);
+    const detail = scrub(describeCause(error), secrets);
+    throw new TransportError('ERR_TRANSPORT', `Could not reach ${request.url}: ${detail}.`, { url: request.url, reason });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function aborted(url: string): TransportError {
+  return new TransportError('ERR_ABORTED', `The request to ${url} was aborted.`, { url });
+}
+
+async function viaUndici(request: HttpRequest, options: TransportOptions, signal: AbortSignal, maxBytes: number): Promise<HttpResponse> {
+  const undici = await loadUndici();
+  const dispatcher = options.dispatcher ?? defaultDispatcher(undici);
+  const res = await undici.request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal,
+    ...(dispatcher ? { dispatcher } : {}),
+  });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  tooLargeByLength(headers, maxBytes, res.statusCode, request.url, () => res.body.destroy());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      res.body.destroy();
+      throw tooLarge(res.statusCode, request.url, maxBytes, headers);
+    }
+    chunks.push(chunk);
+  }
+  return { status: res.statusCode, headers, body: Buffer.concat(chunks, size).toString('utf8'), durationMs: 0 };
+}
+
+async function viaFetch(request: HttpRequest, options: TransportOptions, signal: AbortSignal, maxBytes: number): Promise<HttpResponse> {
+  const init: RequestInit = {
+    method: request.method,
+    headers: request.headers,
+    body: request.body ?? null,
+    signal,
+    redirect: 'manual',
+  };
+  if (options.dispatcher) (init as Record<string, unknown>).dispatcher = options.dispatcher;
+  const res = await options.fetch!(request.url, init);
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  tooLargeByLength(headers, maxBytes, res.status, request.url, () => void res.body?.cancel().catch(() => {}));
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(res.status, request.url, maxBytes, headers);
+      }
+      chunks.push(value);
+    }
+  }
+  return { status: res.status, headers, body: Buffer.concat(chunks, size).toString('utf8'), durationMs: 0 };
+}
+
+function tooLargeByLength(headers: Record<string, string>, maxBytes: number, status: number, url: string, discard: () => void): void {
+  const length = Number(headers['content-length']);
+  if (Number.isFinite(length) && length > maxBytes) {
+    discard();
+    throw tooLarge(status, url, maxBytes, headers);
+  }
+}
+
+function tooLarge(status: number, url: string, maxBytes: number, headers: Record<string, string>): ResponseError {
+  return new ResponseError(
+    'ERR_BODY_TOO_LARGE',
+    `The response from ${url} (HTTP ${status}) is larger than ${maxBytes} bytes; it was refused without reading further.`,
+    { status, url, traceId: headers['x-ms-request-id'] },
+  );
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof message === 'string' && message) parts.push(typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(': ') || 'unknown error';
+}

@@ -1,0 +1,85 @@
+// Checks the import directions of lib/ (STYLE.md): lower layers never import higher ones, undici
+// only in the transport, jose only in claims.ts and the emulator, the emulator shares nothing with
+// the client, and the CLI uses only the public surface. Exits 1 with a list of violations.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), '..');
+const lib = join(root, 'lib');
+
+// Layer rank by path prefix (longest prefix wins). A file may import only ranks <= its own.
+const RANKS = [
+  ['errors.ts', 0], ['clock.ts', 0], ['redact.ts', 0], ['version.ts', 0],
+  ['http/', 1],
+  ['aad/', 2],
+  ['token.ts', 3], ['claims.ts', 3],
+  ['grants/', 4],
+  ['device-flow.ts', 5],
+  ['config/', 6],
+  ['provider.ts', 7],
+  ['d365/', 8],
+  ['index.ts', 9],
+  ['cli/', 10],
+];
+
+function rankOf(rel) {
+  let best;
+  for (const [prefix, rank] of RANKS) {
+    if ((rel === prefix || rel.startsWith(prefix)) && (!best || prefix.length > best[0].length)) best = [prefix, rank];
+  }
+  return best?.[1];
+}
+
+function files(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...files(path));
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const problems = [];
+
+for (const file of files(lib)) {
+  const rel = relative(lib, file).split('\\').join('/');
+  const source = readFileSync(file, 'utf8');
+  const inEmulator = rel.startsWith('emulator/');
+  for (const match of source.matchAll(IMPORT)) {
+    const typeOnly = Boolean(match[2]);
+    const spec = match[3] ?? match[4];
+    if (spec.startsWith('node:')) continue;
+    if (!spec.startsWith('.')) {
+      const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      if (pkg === 'undici' && !typeOnly && rel !== 'http/transport.ts' && !inEmulator) problems.push(`${rel}: imports undici outside http/transport.ts`);
+      if (pkg === 'jose' && !typeOnly && rel !== 'claims.ts' && !inEmulator) problems.push(`${rel}: imports jose outside claims.ts and the emulator`);
+      if (!['undici', 'jose', 'valibot'].includes(pkg)) problems.push(`${rel}: imports ${pkg}, which is not a runtime dependency`);
+      continue;
+    }
+    const target = relative(lib, resolve(dirname(file), spec)).split('\\').join('/').replace(/\.js$/, '.ts');
+    const targetInEmulator = target.startsWith('emulator/');
+    if (inEmulator && !targetInEmulator) problems.push(`${rel}: the emulator imports client code ${target}`);
+    if (inEmulator || targetInEmulator) {
+      if (!inEmulator && targetInEmulator && !['index.ts', 'cli/'].some((p) => rel.startsWith(p))) {
+        problems.push(`${rel}: client code imports the emulator (${target})`);
+      }
+      continue;
+    }
+    if (rel.startsWith('cli/') && !target.startsWith('cli/') && target !== 'index.ts') {
+      problems.push(`${rel}: the CLI imports ${target}; it may use only lib/index.ts`);
+      continue;
+    }
+    const from = rankOf(rel);
+    const to = rankOf(target);
+    if (from === undefined) problems.push(`${rel}: not in any layer of scripts/check-imports.mjs`);
+    else if (to !== undefined && to > from) problems.push(`${rel} (layer ${from}) imports ${target} (layer ${to}), a higher layer`);
+  }
+}
+
+if (problems.length) {
+  console.error(`Import direction check failed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('import directions: ok');

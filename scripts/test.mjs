@@ -1,0 +1,29 @@
+// Runs the whole test suite: typecheck, import-direction check, then every spec with node:test via tsx.
+// Usage: node scripts/test.mjs [--no-typecheck] [--node BIN]   (BIN: another node binary for the specs)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const nodeIndex = args.indexOf('--node');
+const nodeBin = nodeIndex >= 0 ? args[nodeIndex + 1] : process.execPath;
+const typecheck = !args.includes('--no-typecheck');
+
+function run(cmd, cmdArgs) {
+  const result = spawnSync(cmd, cmdArgs, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function specs(dir) {
+  const found = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...specs(path));
+    else if (name.endsWith('.spec.ts')) found.push(path);
+  }
+  return found;
+}
+
+if (typecheck) run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+run(process.execPath, ['scripts/check-imports.mjs']);
+run(nodeBin, ['--import', 'tsx', '--test', '--test-concurrency=2', ...specs('spec')]);
