@@ -30,3 +30,26 @@ export { clearUserRealmCache } from './grants/user-realm.js';
 // token model and helpers
 export { bearer, remainingSeconds, remainingMinutes, isExpired, type AadToken } from './token.js';
 export { decodeClaims, type Claims } from './claims.js';
+
+// D365 layer
+export { LCS_API_URIS, DEFAULT_LCS_API_URI, type LcsApiHost } from './d365/hosts.js';
+export { getLcsApiToken, refreshLcsApiToken, type GetLcsApiTokenOptions, type RefreshLcsApiTokenOptions } from './d365/lcs.js';
+export {
+  getODataToken,
+  getODataTokenInteractive,
+  odataResource,
+  DEFAULT_INTERACTIVE_CLIENT_ID,
+  HR_RESOURCE,
+  type GetODataTokenOptions,
+  type GetODataTokenInteractiveOptions,
+} from './d365/odata.js';
+
+// state
+export { openConfigStore, defaultConfigPath, type ConfigStore, type ConfigStoreOptions, type LcsConfig, type ODataConfig } from './config/index.js';
+export { createTokenProvider, type TokenProvider, type TokenProviderOptions } from './d365/provider.js';
+export { VERSION } from './version.js';
+
+// the AAD v1 emulator (loaded on first start)
+export { startEmulator } from './start-emulator.js';
+export { EMULATOR_DEMO } from './emulator/state.js';
+export type { EmulatorOptions, EmulatorHandle, EmulatorUser, EmulatorClient, Fault, RecordedRequest } from './emulator/types.js';

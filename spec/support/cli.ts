@@ -1,0 +1,51 @@
+// Runs the CLI: in process (main() with captured io) or as a child process (the real bin via tsx),
+// returning stdout, stderr and the exit code.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../lib/cli/main.js';
+import type { CliIo } from '../../lib/cli/io.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const BIN = fileURLToPath(new URL('../../lib/cli/bin.ts', import.meta.url));
+
+/** main() in this process with captured streams. */
+export async function runMain(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; signal?: AbortSignal } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text) => void (stdout += text), isTTY: false },
+    stderr: { write: (text) => void (stderr += text), isTTY: false },
+    readStdin: async () => options.stdin ?? '',
+    env: { CI: 'true', ...options.env },
+    signal: options.signal,
+    platform: process.platform,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** The real executable as a child process (tsx), with a clean environment plus `env`. */
+export function runCli(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...argv], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NODE_NO_WARNINGS: '1', ...options.env } as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal === 'SIGINT' ? 130 : -1), stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
