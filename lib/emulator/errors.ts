@@ -1,0 +1,102 @@
+// AADSTS error bodies as v1 ESTS sends them (shape, texts, HTTP status). Does not decide when to send them.
+import { randomUUID } from 'node:crypto';
+
+export interface ErrorContext {
+  /** The emulator's origin, for error_uri. */
+  origin: string;
+  /** x-ms-request-id of this response. */
+  traceId: string;
+  /** Echo of the request's client-request-id, or a fresh GUID. */
+  correlationId: string;
+  /** Server clock, epoch milliseconds. */
+  nowMs: number;
+}
+
+export interface AadError {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** "2024-01-01 00:00:00Z", as ESTS writes it. */
+export function estsTimestamp(nowMs: number): string {
+  return new Date(nowMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** ESTS echoes a GUID client-request-id as correlation id, otherwise it makes one up. */
+export function correlationIdFor(clientRequestId: string | undefined): string {
+  return clientRequestId && GUID.test(clientRequestId) ? clientRequestId.toLowerCase() : randomUUID();
+}
+
+/** Builds the error body: `error`, `error_description` with the trailer, numbers in `error_codes`. */
+export function aadError(
+  ctx: ErrorContext,
+  error: string,
+  code: number,
+  text: string,
+  extra: { status?: number; suberror?: string } = {},
+): AadError {
+  const timestamp = estsTimestamp(ctx.nowMs);
+  const body: Record<string, unknown> = {
+    error,
+    error_description: `AADSTS${code}: ${text}\r\nTrace ID: ${ctx.traceId}\r\nCorrelation ID: ${ctx.correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [code],
+    timestamp,
+    trace_id: ctx.traceId,
+    correlation_id: ctx.correlationId,
+    error_uri: `${ctx.origin}/error?code=${code}`,
+  };
+  if (extra.suberror) body['suberror'] = extra.suberror;
+  return { status: extra.status ?? (error === 'invalid_client' ? 401 : 400), body };
+}
+
+/** The cases the emulator answers, one function each so texts live in one place. */
+export const AADSTS = {
+  missingParameter: (c: ErrorContext, name: string) =>
+    aadError(c, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
+  unknownTenant: (c: ErrorContext, tenant: string) =>
+    aadError(c, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`),
+  noTenantInfo: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.'),
+  unsupportedGrant: (c: ErrorContext, grant: string) =>
+    aadError(c, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`),
+  unknownClient: (c: ErrorContext, clientId: string, tenant: string) =>
+    aadError(c, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`),
+  secretRequired: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+  wrongSecret: (c: ErrorContext, clientId: string) =>
+    aadError(c, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`),
+  publicClientWithSecret: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
+  wrongPassword: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
+  unknownUser: (c: ErrorContext, tenantDomain: string) =>
+    aadError(c, 'invalid_grant', 50034, `The user account {EmailHidden} does not exist in the ${tenantDomain} directory. To sign into this application, the account must be added to the directory.`),
+  mfaRequired: (c: ErrorContext, resource: string) =>
+    aadError(c, 'invalid_grant', 50076, `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource}'.`, { suberror: 'basic_action' }),
+  locked: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 50053, "Your account is locked because you've tried to sign in too many times with an incorrect user ID or password."),
+  badGrant: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 70000, 'Provided grant is invalid or malformed.'),
+  refreshRevoked: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
+  refreshInactive: (c: ErrorContext, issuedMs: number) =>
+    aadError(c, 'invalid_grant', 700082, `The refresh token has expired due to inactivity. The token was issued on ${new Date(issuedMs).toISOString()} and was inactive for 90.00:00:00.`),
+  pending: (c: ErrorContext) =>
+    aadError(c, 'authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'),
+  badVerificationCode: (c: ErrorContext) =>
+    aadError(c, 'bad_verification_code', 70018, 'Invalid verification code due to User typing in wrong user code for device code flow. Authorization is not approved.'),
+  codeExpired: (c: ErrorContext) =>
+    aadError(c, 'code_expired', 70019, 'Verification code expired.'),
+  declined: (c: ErrorContext) =>
+    aadError(c, 'authorization_declined', 65004, 'User declined to consent to access the app.'),
+  slowDown: (c: ErrorContext) =>
+    aadError(c, 'slow_down', 70016, 'OAuth 2.0 device flow error. Polling too frequently; slow down.'),
+  throttled: (c: ErrorContext) =>
+    aadError(c, 'temporarily_unavailable', 90055, 'The tenant is being throttled: too many incoming requests. Please try again later.', { status: 429 }),
+  unavailable: (c: ErrorContext, status: number) =>
+    aadError(c, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.', { status }),
+  serverError: (c: ErrorContext, status: number) =>
+    aadError(c, 'server_error', 50000, 'There was an error issuing a token or an issue with our sign-in service.', { status }),
+};

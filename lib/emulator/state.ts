@@ -1,0 +1,212 @@
+// The emulator's directory and grants: tenant, users, clients, refresh tokens, device codes, server clock. No HTTP.
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { EmulatorClient, EmulatorOptions, EmulatorUser } from './types.js';
+
+/** The demo tenant, user and clients used when `users`/`clients` are not given. */
+export const EMULATOR_DEMO = Object.freeze({
+  tenantId: '8f0a1c2d-3b4e-4f5a-9b6c-7d8e9f0a1b2c',
+  tenantDomain: 'contoso.onmicrosoft.com',
+  user: Object.freeze({ username: 'admin@contoso.onmicrosoft.com', password: 'Demo-Passw0rd!' }),
+  publicClient: Object.freeze({ clientId: '4e9c6a1b-52d3-4c8f-8a7e-1f2b3c4d5e6f', allowPublicClientFlows: true }),
+  confidentialClient: Object.freeze({
+    clientId: '7b1e2d3c-4a5f-4e6d-9c8b-0a1f2e3d4c5b',
+    secret: 'demo-client-secret-Ab3~xYz9',
+  }),
+  /** Microsoft's first-party Azure PowerShell client id, always present as a public client. */
+  firstPartyPublicClientId: '1950a258-227b-4e31-a9cf-717495945fc2',
+});
+
+export interface UserRecord extends EmulatorUser {
+  oid: string;
+  name: string;
+}
+
+export interface RefreshTokenRecord {
+  clientId: string;
+  username: string;
+  resource: string;
+  issuedMs: number;
+  status: 'active' | 'redeemed' | 'revoked' | 'inactive';
+}
+
+export interface DeviceCodeRecord {
+  deviceCode: string;
+  userCode: string;
+  clientId: string;
+  resource: string;
+  expiresMs: number;
+  status: 'pending' | 'approved' | 'declined' | 'redeemed';
+  username?: string;
+  timer?: NodeJS.Timeout;
+}
+
+/** A GUID derived from a name, so users keep their oid across restarts. */
+export function stableGuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function displayNameOf(username: string): string {
+  const local = username.split('@')[0] ?? username;
+  return local.split(/[._-]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ') || username;
+}
+
+/** Constant-time string comparison for passwords and secrets. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export class EmulatorState {
+  readonly tenantId: string;
+  readonly tenantDomain: string;
+  readonly users: UserRecord[];
+  readonly clients: Map<string, EmulatorClient>;
+  readonly tokenLifetimeSeconds: number;
+  readonly deviceCodeIntervalSeconds: number;
+  readonly deviceCodeLifetimeSeconds: number;
+  readonly autoApproveAfterSeconds: number | undefined;
+  readonly clockOffsetMs: number;
+  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  private readonly deviceCodes = new Map<string, DeviceCodeRecord>();
+
+  constructor(options: EmulatorOptions) {
+    this.tenantId = (options.tenantId ?? EMULATOR_DEMO.tenantId).toLowerCase();
+    this.tenantDomain = options.tenantDomain ?? EMULATOR_DEMO.tenantDomain;
+    const users: EmulatorUser[] = options.users ?? [EMULATOR_DEMO.user];
+    this.users = users.map((u) => ({
+      ...u,
+      oid: stableGuid(`${this.tenantId}/${u.username.toLowerCase()}`),
+      name: u.displayName ?? displayNameOf(u.username),
+    }));
+    const clients: EmulatorClient[] = options.clients ?? [EMULATOR_DEMO.publicClient, EMULATOR_DEMO.confidentialClient];
+    this.clients = new Map(clients.map((c) => [c.clientId.toLowerCase(), c]));
+    if (!this.clients.has(EMULATOR_DEMO.firstPartyPublicClientId)) {
+      this.clients.set(EMULATOR_DEMO.firstPartyPublicClientId, {
+        clientId: EMULATOR_DEMO.firstPartyPublicClientId,
+        allowPublicClientFlows: true,
+      });
+    }
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599;
+    this.deviceCodeIntervalSeconds = options.deviceCodeIntervalSeconds ?? 5;
+    this.deviceCodeLifetimeSeconds = options.deviceCodeLifetimeSeconds ?? 900;
+    this.autoApproveAfterSeconds = options.autoApproveDeviceCodeAfterSeconds;
+    this.clockOffsetMs = Math.round((options.clockOffsetSeconds ?? 0) * 1000);
+  }
+
+  /** Server clock in epoch milliseconds (real clock + offset). */
+  nowMs(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Is this path segment our tenant (GUID or domain), `common` or `organizations`? */
+  resolveTenant(segment: string): 'tenant' | 'multi' | undefined {
+    const s = segment.toLowerCase();
+    if (s === 'common' || s === 'organizations') return 'multi';
+    if (s === this.tenantId || s === this.tenantDomain.toLowerCase()) return 'tenant';
+    return undefined;
+  }
+
+  findUser(username: string): UserRecord | undefined {
+    const u = username.toLowerCase();
+    return this.users.find((x) => x.username.toLowerCase() === u);
+  }
+
+  findClient(clientId: string): EmulatorClient | undefined {
+    return this.clients.get(clientId.toLowerCase());
+  }
+
+  /** Domains the tenant knows: its own and those of its users. */
+  knowsDomain(domain: string): boolean {
+    const d = domain.toLowerCase();
+    return d === this.tenantDomain.toLowerCase() || this.users.some((u) => u.username.toLowerCase().endsWith(`@${d}`));
+  }
+
+  // --- refresh tokens ---------------------------------------------------------------------
+
+  issueRefreshToken(clientId: string, username: string, resource: string): string {
+    const token = `AwABAAAAvPM1KaPl.${randomBytes(48).toString('base64url')}`;
+    this.refreshTokens.set(token, { clientId, username, resource, issuedMs: this.nowMs(), status: 'active' });
+    return token;
+  }
+
+  findRefreshToken(token: string): RefreshTokenRecord | undefined {
+    return this.refreshTokens.get(token);
+  }
+
+  /** Marks matching active refresh tokens; returns how many changed. */
+  markRefreshTokens(status: 'revoked' | 'inactive', username?: string): number {
+    let n = 0;
+    for (const rt of this.refreshTokens.values()) {
+      if (rt.status !== 'active') continue;
+      if (username && rt.username.toLowerCase() !== username.toLowerCase()) continue;
+      rt.status = status;
+      n++;
+    }
+    return n;
+  }
+
+  // --- device codes -----------------------------------------------------------------------
+
+  createDeviceCode(clientId: string, resource: string): DeviceCodeRecord {
+    let userCode = '';
+    do {
+      userCode = Array.from({ length: 8 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
+    } while (this.deviceCodes.has(userCode));
+    const record: DeviceCodeRecord = {
+      deviceCode: `DAQABAAEAAAD--DLA3VO7QrddgJg7WevrAgAA.${randomBytes(64).toString('base64url')}`,
+      userCode,
+      clientId,
+      resource,
+      expiresMs: this.nowMs() + this.deviceCodeLifetimeSeconds * 1000,
+      status: 'pending',
+    };
+    this.deviceCodes.set(userCode, record);
+    if (this.autoApproveAfterSeconds !== undefined && this.users[0]) {
+      const first = this.users[0].username;
+      record.timer = setTimeout(() => this.settleDeviceCode(userCode, 'approved', first), this.autoApproveAfterSeconds * 1000);
+      record.timer.unref();
+    }
+    return record;
+  }
+
+  findDeviceCodeByUserCode(userCode: string): DeviceCodeRecord | undefined {
+    return this.deviceCodes.get(userCode.trim().toUpperCase().replace(/[\s-]/g, ''));
+  }
+
+  findDeviceCode(deviceCode: string): DeviceCodeRecord | undefined {
+    for (const r of this.deviceCodes.values()) if (sameSecret(r.deviceCode, deviceCode)) return r;
+    return undefined;
+  }
+
+  isExpired(record: DeviceCodeRecord): boolean {
+    return this.nowMs() >= record.expiresMs;
+  }
+
+  /** Approves or declines a pending, unexpired code; clears its auto-approval timer. */
+  settleDeviceCode(userCode: string, outcome: 'approved' | 'declined', username?: string): boolean {
+    const record = this.findDeviceCodeByUserCode(userCode);
+    if (!record || record.status !== 'pending' || this.isExpired(record)) return false;
+    if (outcome === 'approved') {
+      const user = username ? this.findUser(username) : this.users[0];
+      if (!user) return false;
+      record.username = user.username;
+    }
+    if (record.timer) clearTimeout(record.timer);
+    delete record.timer;
+    record.status = outcome;
+    return true;
+  }
+
+  listDeviceCodes(): DeviceCodeRecord[] {
+    return [...this.deviceCodes.values()];
+  }
+
+  /** Clears every timer (called by stop()). */
+  dispose(): void {
+    for (const r of this.deviceCodes.values()) if (r.timer) clearTimeout(r.timer);
+  }
+}

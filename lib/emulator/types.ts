@@ -1,0 +1,111 @@
+// The emulator's public types: options, users, clients, faults, the request log and the handle. No logic.
+
+/** A user account of the emulated tenant. */
+export interface EmulatorUser {
+  username: string;
+  password: string;
+  /** Password sign-in (ROPC) fails with AADSTS50076; the device-code page still lets the user in. */
+  mfaRequired?: boolean;
+  /** Every sign-in fails with AADSTS50053. */
+  locked?: boolean;
+  /** UserRealm answers Federated; a direct password grant fails with AADSTS50126, as ESTS does. */
+  federated?: boolean;
+  /** Display name for the `name`/`given_name`/`family_name` claims (default: derived from the username). */
+  displayName?: string;
+}
+
+/** An app registration of the emulated tenant. */
+export interface EmulatorClient {
+  clientId: string;
+  /** Present: a confidential client (client_credentials works, the secret must be sent). */
+  secret?: string;
+  /** "Allow public client flows": password, refresh and device code without a secret. */
+  allowPublicClientFlows?: boolean;
+  /** App roles put in the `roles` claim of app-only tokens (default: none, so no claim). */
+  roles?: string[];
+}
+
+export interface EmulatorOptions {
+  /** Interface to bind; loopback by default. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Serve https with this PEM key and certificate (Microsoft's clients accept only https authorities). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** The tenant's GUID (default: a fixed demo GUID). */
+  tenantId?: string;
+  /** The tenant's verified domain (default: contoso.onmicrosoft.com). */
+  tenantDomain?: string;
+  users?: EmulatorUser[];
+  clients?: EmulatorClient[];
+  tokenLifetimeSeconds?: number;
+  /** Sent as a decimal string; fractional values are allowed for fast tests (real v1 sends integers). */
+  deviceCodeIntervalSeconds?: number;
+  deviceCodeLifetimeSeconds?: number;
+  /** Approve every new device code as the first user after this many seconds (demo, CI). */
+  autoApproveDeviceCodeAfterSeconds?: number;
+  /** The server's clock minus the real one, in seconds (to test skew). */
+  clockOffsetSeconds?: number;
+  /** Receives one line when the server listens (bind address, loopback or not). Default: silent. */
+  log?: (line: string) => void;
+}
+
+/** One request as received, with every secret replaced by `[redacted]`. */
+export interface RecordedRequest {
+  /** ISO time on the real clock. */
+  at: string;
+  method: string;
+  /** Path with query string. */
+  path: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** Form fields of an x-www-form-urlencoded body (empty otherwise). */
+  form: Record<string, string>;
+}
+
+/** A response as the emulator is about to send it (used by fault rewrites). */
+export interface EmulatorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+}
+
+/**
+ * A fault for the next `count` matching requests (any route but `/_emulator/` by default).
+ * With `status` or `body` it replaces the real answer; with only `delayMs`/`headers` it delays or
+ * decorates the real answer; `rewrite` post-processes the real answer.
+ */
+export interface Fault {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | Record<string, unknown>;
+  delayMs?: number;
+  match?: (request: RecordedRequest) => boolean;
+  rewrite?: (response: EmulatorResponse) => EmulatorResponse;
+}
+
+/** What `startEmulator` resolves to. */
+export interface EmulatorHandle {
+  /** Bare origin, e.g. `https://127.0.0.1:50123`; usable as `authorityHost`. */
+  readonly url: string;
+  readonly tenantId: string;
+  readonly tenantDomain: string;
+  /** Where it listens, and whether that is loopback only. */
+  readonly address: { host: string; port: number; loopback: boolean };
+  /** Closes the server, every socket (keep-alive too) and every timer. */
+  stop(): Promise<void>;
+  /** Approves a pending device code as `username` (default: the first user). Returns false if unknown or not pending. */
+  approveDeviceCode(userCode: string, username?: string): boolean;
+  /** Declines a pending device code. Returns false if unknown or not pending. */
+  declineDeviceCode(userCode: string): boolean;
+  /** Applies `fault` to the next `count` matching requests. */
+  inject(fault: Fault, count?: number): void;
+  /** Drops every fault not yet used. */
+  clearFaults(): void;
+  /** Revokes refresh tokens (of one user, or all): redeeming them gives AADSTS70008. Returns how many. */
+  revokeRefreshTokens(username?: string): number;
+  /** Marks refresh tokens expired through inactivity: redeeming them gives AADSTS700082. Returns how many. */
+  expireRefreshTokens(username?: string): number;
+  /** A snapshot of what was received (control routes excluded), secrets redacted. */
+  readonly requests: readonly RecordedRequest[];
+}
