@@ -40,7 +40,9 @@ export interface ODataConfigSummary {
 export function checkODataConfig(name: string, cfg: ODataConfigInput): ODataConfigOutput {
   if (typeof cfg !== 'object' || cfg === null) throw new InputError(`OData config "${name}" needs an object with tenant and url.`);
   const label = (field: string) => `OData config "${name}": ${field}`;
-  const url = checkUrl(cfg.url, label('url'));
+  // Talent / HR: the token resource is the plain-http identifier, never contacted (d365fo.integrations' -Url)
+  const hr = typeof cfg.url === 'string' && cfg.url.trim().replace(/\/+$/, '').toLowerCase() === 'http://hr.talent.dynamics.com';
+  const url = hr ? 'http://hr.talent.dynamics.com' : checkUrl(cfg.url, label('url'));
   const out: ODataConfigOutput = {
     tenant: checkTenant(cfg.tenant, label('tenant')),
     url,
