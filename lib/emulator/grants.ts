@@ -2,6 +2,7 @@
 import { AADSTS } from './errors.js';
 import { fromAadError, type RequestContext } from './context.js';
 import { authenticateClient, issueTokenResponse, wantsIdToken } from './issue.js';
+import { sameSecret } from './state.js';
 import { pollDeviceCode } from './devicecode.js';
 import type { EmulatorResponse } from './types.js';
 
@@ -38,7 +39,7 @@ async function passwordGrant(ctx: RequestContext, tenant: string): Promise<Emula
   if (user.locked) return fromAadError(AADSTS.locked(errors));
   // ESTS cannot check a federated user's password against the on-premises IdP: 50126, never a token.
   if (user.federated) return fromAadError(AADSTS.wrongPassword(errors));
-  if (form['password'] !== user.password) return fromAadError(AADSTS.wrongPassword(errors));
+  if (!sameSecret(form['password']!, user.password)) return fromAadError(AADSTS.wrongPassword(errors));
   if (user.mfaRequired) return fromAadError(AADSTS.mfaRequired(errors, resource));
   return issueTokenResponse(ctx, { ...auth, resource, user, idToken: wantsIdToken(ctx) });
 }
