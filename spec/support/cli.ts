@@ -30,7 +30,10 @@ export async function runMain(argv: string[], options: { env?: Record<string, st
 }
 
 /** The real executable as a child process (tsx), with a clean environment plus `env`. */
-export function runCli(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  argv: string[],
+  options: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number; interruptWhen?: (stderr: string) => boolean } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NODE_NO_WARNINGS: '1', ...options.env } as NodeJS.ProcessEnv,
@@ -39,7 +42,14 @@ export function runCli(argv: string[], options: { env?: Record<string, string | 
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    let interrupted = false;
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (!interrupted && options.interruptWhen?.(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
