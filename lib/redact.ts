@@ -30,8 +30,10 @@ export function scrub(text: string, secrets: Iterable<string | undefined> = []):
   let out = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    // a secret may also appear percent-encoded (form bodies, URLs)
-    for (const form of new Set([secret, encodeURIComponent(secret), encodeForm(secret)])) {
+    // a secret may also appear percent-encoded (form bodies, URLs; our form encoder also encodes
+    // !'()*) or JSON-escaped (a quote or backslash in a response body)
+    const forms = [secret, encodeURIComponent(secret), encodeForm(secret), encodeStrict(secret), JSON.stringify(secret).slice(1, -1)];
+    for (const form of new Set(forms)) {
       out = out.split(form).join(REDACTED);
     }
   }
@@ -40,6 +42,11 @@ export function scrub(text: string, secrets: Iterable<string | undefined> = []):
 
 function encodeForm(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/** What http/form.ts puts on the wire (kept here: this module may not import the http layer). */
+function encodeStrict(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** A copy of a flat record with the values of secret fields replaced. */
@@ -59,25 +66,28 @@ export function redactFormBody(body: string): string {
     .join('&');
 }
 
-/** A JSON body for display: secret fields redacted at any depth, or a length note if not JSON. */
-export function redactJsonBody(body: string): string {
+/**
+ * A JSON body for display: secret fields redacted at any depth and `secrets` scrubbed from every
+ * string (before JSON escaping hides them), or a length note if not JSON.
+ */
+export function redactJsonBody(body: string, secrets: Iterable<string | undefined> = []): string {
   try {
-    return JSON.stringify(redactDeep(JSON.parse(body)));
+    return JSON.stringify(redactDeep(JSON.parse(body), [...secrets]));
   } catch {
     return `<${Buffer.byteLength(body)} bytes, not JSON>`;
   }
 }
 
-function redactDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactDeep);
+function redactDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET_FIELDS.has(key) && typeof inner === 'string' ? REDACTED : redactDeep(inner);
+      out[key] = SECRET_FIELDS.has(key) && typeof inner === 'string' ? REDACTED : redactDeep(inner, secrets);
     }
     return out;
   }
-  return typeof value === 'string' ? scrub(value) : value;
+  return typeof value === 'string' ? scrub(value, secrets) : value;
 }
 
 /** A short, non-reversible label for a secret, so logs can tell two tokens apart. */

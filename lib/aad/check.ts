@@ -45,7 +45,9 @@ function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError |
   const parsed = v.safeParse(OAuthErrorSchema, json);
   if (!parsed.success) return undefined;
   const body = parsed.output;
-  const description = body.error_description === undefined ? undefined : scrub(body.error_description, ex.secrets);
+  // every text field is the server's: scrub them all, in case one echoes what was sent
+  const clean = (text: string | undefined) => (text === undefined ? undefined : scrub(text, ex.secrets));
+  const description = clean(body.error_description);
   const codes = body.error_codes ?? codesFromDescription(description);
   const aadsts = codes[0] === undefined ? '' : ` (AADSTS${codes[0]})`;
   const summary = summarise(description) ?? `the ${ex.what} refused the request (HTTP ${ex.response.status})`;
@@ -58,12 +60,12 @@ function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError |
       error: scrub(body.error, ex.secrets),
       errorDescription: description,
       errorCodes: codes,
-      traceId: body.trace_id ?? traceId(ex),
-      correlationId: body.correlation_id ?? ex.response.headers['client-request-id'] ?? ex.correlationId,
-      timestamp: body.timestamp,
-      errorUri: body.error_uri,
-      suberror: body.suberror,
-      claims: body.claims,
+      traceId: clean(body.trace_id) ?? traceId(ex),
+      correlationId: clean(body.correlation_id) ?? ex.response.headers['client-request-id'] ?? ex.correlationId,
+      timestamp: clean(body.timestamp),
+      errorUri: clean(body.error_uri),
+      suberror: clean(body.suberror),
+      claims: clean(body.claims),
       remedy: remedyFor(codes[0]),
     },
     signInAgain ? 'ERR_SIGN_IN_REQUIRED' : 'ERR_OAUTH',
@@ -116,7 +118,8 @@ export function parseShape<S extends v.GenericSchema>(ex: Exchange, schema: S, j
   const issue = parsed.issues[0];
   const field = issue.path?.map((item: { key: unknown }) => String(item.key)).join('.') ?? '(body)';
   const missing = issue.received === 'undefined';
-  const expected = issue.expected && !issue.expected.startsWith('"') ? ` (expected ${issue.expected})` : '';
+  // only a type name is worth showing ("string", "(number | string)"); not "!0", ">=0" or a literal
+  const expected = issue.expected && /^[(a-z][a-z |()]*$/i.test(issue.expected) ? ` (expected ${issue.expected})` : '';
   throw new ResponseError(
     'ERR_INVALID_RESPONSE',
     `The ${what} from the ${ex.what} is invalid: field "${field}" ${missing ? 'is missing' : 'has the wrong type or format'}${missing ? '' : expected}.`,

@@ -22,6 +22,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   let ms: number;
   if (/^\d+$/.test(text)) ms = Number(text) * 1000;
   else {
+    // an HTTP date always has letters (day, month, GMT); Date.parse would also take "-5" or "3.5"
+    if (!/[a-z]/i.test(text)) return undefined;
     const date = Date.parse(text);
     if (Number.isNaN(date)) return undefined;
     ms = date - now;

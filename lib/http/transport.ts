@@ -54,7 +54,7 @@ export async function sendOnce(request: HttpRequest, options: TransportOptions =
     response.durationMs = Math.round(performance.now() - started);
     if (log) {
       const trace = response.headers['x-ms-request-id'] ?? '-';
-      log(`<- ${response.status} from ${request.url} in ${response.durationMs} ms (x-ms-request-id ${trace}) body: ${scrub(redactJsonBody(response.body), secrets)}`);
+      log(`<- ${response.status} from ${request.url} in ${response.durationMs} ms (x-ms-request-id ${trace}) body: ${scrub(redactJsonBody(response.body, secrets), secrets)}`);
     }
     return response;
   } catch (error) {
@@ -115,7 +115,7 @@ async function viaFetch(request: HttpRequest, options: TransportOptions, signal:
     redirect: 'manual',
   };
   if (options.dispatcher) (init as Record<string, unknown>).dispatcher = options.dispatcher;
-  const res = await options.fetch!(request.url, init);
+  const res = await untilAborted(options.fetch!(request.url, init), signal);
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
@@ -126,7 +126,10 @@ async function viaFetch(request: HttpRequest, options: TransportOptions, signal:
   if (res.body) {
     const reader = res.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await untilAborted(reader.read(), signal).catch((error: unknown) => {
+        void reader.cancel().catch(() => {});
+        throw error;
+      });
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
@@ -137,6 +140,25 @@ async function viaFetch(request: HttpRequest, options: TransportOptions, signal:
     }
   }
   return { status: res.status, headers, body: Buffer.concat(chunks, size).toString('utf8'), durationMs: 0 };
+}
+
+/** Settles like `promise`, or rejects once `signal` aborts: a caller's fetch may ignore the signal. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function tooLargeByLength(headers: Record<string, string>, maxBytes: number, status: number, url: string, discard: () => void): void {
