@@ -1,0 +1,48 @@
+// The README's first command (`npm start` = scripts/demo.ts) and `d365fo-auth emulator`, run as
+// child processes: the demo report and the emulator's banner, URL and clean Ctrl-C.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+
+const DEMO = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../lib/cli/bin.ts', import.meta.url));
+
+describe('the demo and the emulator command', () => {
+  it('npm start: all four flows against the built-in emulator, then how to use a real tenant', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', DEMO], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, err);
+    assert.match(out, /^d365fo-auth demo — AAD v1 emulator at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /1\. LCS API: password grant[^\n]*\n {3}admin@contoso\.onmicrosoft\.com \| aud https:\/\/lcsapi\.lcs\.dynamics\.com \| expires in 59 min \| refresh token: yes/);
+    assert.match(out, /2\. LCS API: refresh[^\n]*\n[^\n]*new refresh token: yes/);
+    assert.match(out, /3\. OData: client credentials[^\n]*\n {3}app 7b1e2d3c-4a5f-4e6d-9c8b-0a1f2e3d4c5b \| aud https:\/\/contoso\.operations\.dynamics\.com \| expires in 59 min \| refresh token: no/);
+    assert.match(out, /code [A-Z0-9]{8} at http:\/\/127\.0\.0\.1:\d+\/devicelogin/);
+    assert.match(out, /approves by itself after 4 s/);
+    assert.match(out, /All four flows worked\. Against a real tenant/);
+  });
+
+  it('d365fo-auth emulator: prints its URL and demo accounts, serves v1, and stops on Ctrl-C with exit 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c) => {
+        out += c;
+        const match = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        if (match && out.includes('Ctrl-C')) resolve(match[1]!);
+      });
+      child.on('close', () => reject(new Error(`emulator exited early: ${out}`)));
+    });
+    assert.match(out, /demo user: +admin@contoso\.onmicrosoft\.com {2}password: /);
+    assert.match(out, /confidential client: 7b1e2d3c-4a5f-4e6d-9c8b-0a1f2e3d4c5b {2}secret: /);
+    const config = await (await fetch(`${url}/contoso.onmicrosoft.com/.well-known/openid-configuration`)).json();
+    assert.match(config.token_endpoint, new RegExp(`^${url}/[\\w.-]+/oauth2/token$`));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0);
+  });
+});
