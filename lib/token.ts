@@ -1,6 +1,5 @@
 // The token model: server expiry (expires_on) and local expiry (send time + expires_in), skew, and
 // helpers. A token shows its shape, never its values, to util.inspect and JSON.stringify.
-import { inspect } from 'node:util';
 import { InputError } from './errors.js';
 import { REDACTED, describeSecret } from './redact.js';
 
@@ -44,6 +43,9 @@ export interface AadToken {
 }
 
 const SHAPE = Symbol('d365fo-auth.token');
+/** util.inspect.custom, without loading node:util at import (the inspector passes `inspect` in). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+type Inspect = (value: unknown, options: object) => string;
 
 function shape(token: AadToken): Record<string, unknown> {
   return {
@@ -62,7 +64,7 @@ function shape(token: AadToken): Record<string, unknown> {
 
 function hidingProto(label: string, view: (self: any) => unknown): object {
   return {
-    [inspect.custom](_depth: number, options: object) {
+    [INSPECT](_depth: number, options: object, inspect: Inspect) {
       return `${label} ${inspect(view(this), options)}`;
     },
     toJSON() {

@@ -16,7 +16,7 @@ const RANKS = [
   ['grants/', 4],
   ['device-flow.ts', 5],
   ['config/', 6],
-  ['d365/', 8],
+  ['d365/', 8], ['protocol.ts', 8], ['on-demand.ts', 8],
   ['index.ts', 9], ['start-emulator.ts', 9],
   ['cli/', 10],
 ];

@@ -1,16 +1,10 @@
 // AAD v1 endpoint URLs and the authority hosts of each cloud. It checks what it puts into a URL,
 // and does not send anything.
 import { checkAuthorityHost } from '../http/url-guard.js';
+import { AUTHORITY_HOSTS } from './clouds.js';
 import { checkTenant } from './input.js';
 
-export type Cloud = 'public' | 'usgov' | 'china';
-
-/** The v1 authority origin of each cloud. */
-export const AUTHORITY_HOSTS: Readonly<Record<Cloud, string>> = Object.freeze({
-  public: 'https://login.microsoftonline.com',
-  usgov: 'https://login.microsoftonline.us',
-  china: 'https://login.chinacloudapi.cn',
-});
+export { AUTHORITY_HOSTS, type Cloud } from './clouds.js';
 
 export const API_VERSION = '1.0';
 

@@ -1,6 +1,5 @@
 // Device-code UX on stderr: the instructions, best-effort clipboard copy and browser open (never
 // in CI, without a TTY, or when switched off), and a live countdown on a TTY.
-import { spawn, spawnSync } from 'node:child_process';
 import type { DeviceCode } from '../index.js';
 import type { CliIo } from './io.js';
 
@@ -9,12 +8,18 @@ export interface DeviceUxOptions {
   browser: boolean;
 }
 
+/** node:child_process, loaded only when a clipboard tool or browser is really started. */
+function childProcess(): typeof import('node:child_process') {
+  return process.getBuiltinModule('node:child_process');
+}
+
 function interactive(io: CliIo): boolean {
   const ci = io.env.CI;
   return Boolean(io.stderr.isTTY) && (ci === undefined || ci === '' || ci === 'false' || ci === '0');
 }
 
 function exists(command: string, platform: NodeJS.Platform): boolean {
+  const { spawnSync } = childProcess();
   const probe = platform === 'win32' ? spawnSync('where', [command], { stdio: 'ignore' }) : spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
   return probe.status === 0;
 }
@@ -25,7 +30,7 @@ export function copyToClipboard(text: string, platform: NodeJS.Platform = proces
     platform === 'darwin' ? [['pbcopy', []]] : platform === 'win32' ? [['clip.exe', []]] : [['wl-copy', []], ['xclip', ['-selection', 'clipboard']], ['xsel', ['--clipboard', '--input']], ['clip.exe', []]];
   for (const [tool, args] of tools) {
     if (!exists(tool, platform)) continue;
-    const result = spawnSync(tool, args, { input: text, stdio: ['pipe', 'ignore', 'ignore'], timeout: 2000 });
+    const result = childProcess().spawnSync(tool, args, { input: text, stdio: ['pipe', 'ignore', 'ignore'], timeout: 2000 });
     if (result.status === 0) return true;
   }
   return false;
@@ -37,7 +42,7 @@ export function openBrowser(url: string, platform: NodeJS.Platform = process.pla
     platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
   if (!exists(command as string, platform)) return false;
   try {
-    spawn(command as string, args as string[], { detached: true, stdio: 'ignore' }).unref();
+    childProcess().spawn(command as string, args as string[], { detached: true, stdio: 'ignore' }).unref();
     return true;
   } catch {
     return false;

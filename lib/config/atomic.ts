@@ -1,5 +1,4 @@
 // Reading the config file and replacing it atomically (temp file, fsync, rename); no locking, no parsing.
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -60,6 +59,8 @@ const TEMP_SUFFIX = '.tmp';
 
 /** `config.json.<pid>.<random>.tmp` beside the target. */
 export function tempPathOf(file: string): string {
+  // node:crypto is loaded only here, when a file is written (reads stay cheap)
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   return `${file}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
 }
 

@@ -1,5 +1,5 @@
 // The config store's public surface, re-exports only.
-export { openConfigStore } from './store.js';
+export { openConfigStore } from './open.js';
 export type { ConfigStore, ConfigStoreOptions, LcsStore, ODataStore, SetOptions } from './store.js';
 export { defaultConfigPath, lockPathOf } from './paths.js';
 export type { LcsConfig, LcsSettings } from './lcs.js';

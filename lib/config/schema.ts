@@ -95,6 +95,15 @@ export function parseConfigText(text: string, path: string): ConfigFile {
   return result.output;
 }
 
+/** Validates a config about to be written; throws `ConfigError` (ERR_CONFIG) naming `path` when it is invalid. */
+export function checkConfigToWrite(config: unknown, path: string): ConfigFile {
+  const checked = v.safeParse(ConfigFileSchema, config);
+  if (!checked.success) {
+    throw new ConfigError(`Refusing to write an invalid config to ${path}: ${describeIssue(checked.issues[0])}.`, path);
+  }
+  return checked.output;
+}
+
 /** Where and what is wrong, e.g. `lcs.projectId should be number`; never the value found. */
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const where = v.getDotPath(issue) ?? 'the top level';

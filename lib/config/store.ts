@@ -1,19 +1,15 @@
-// The config store: reads, locked read-modify-write, the LCS and OData sections, in-process overlays; formats live elsewhere.
-import path from 'node:path';
-import * as v from 'valibot';
-import { ConfigError, InputError } from '../errors.js';
+// The config store's implementation (loaded by open.ts on first use): reads, locked read-modify-write, the LCS and OData sections, in-process overlays; formats live elsewhere.
+import { InputError } from '../errors.js';
 import { redactJsonBody } from '../redact.js';
 import type { AadToken } from '../token.js';
-import { ensureDir, readTextFile, removeOrphanTemps, writeFileAtomic } from './atomic.js';
 import type { LcsConfig, LcsSettings } from './lcs.js';
 import { applyLcsChanges, lcsChangesOf, lcsTokenOf } from './lcs.js';
 import type { LockOptions } from './lock.js';
-import { withFileLock } from './lock.js';
+import { loadFiles, loadFormat, loadLock } from './modules.js';
 import type { ODataConfig, ODataConfigInput, ODataConfigSummary } from './odata.js';
 import { checkODataConfig, existsError, findName, fullConfig, sameName, summaryOf, unknownNameError } from './odata.js';
-import { defaultConfigPath, lockPathOf } from './paths.js';
+import { lockPathOf } from './paths.js';
 import type { ConfigFile, ODataConfigOutput } from './schema.js';
-import { ConfigFileSchema, describeIssue, emptyConfig, parseConfigText, serializeConfig } from './schema.js';
 import { checkConfigName } from './validate.js';
 
 export interface ConfigStoreOptions {
@@ -82,34 +78,31 @@ interface Overlay {
   odataActive: string | undefined;
 }
 
-/** Opens the config store at `path` (default: `defaultConfigPath()`). Nothing is read until asked. */
-export function openConfigStore(options: ConfigStoreOptions = {}): ConfigStore {
-  const file = path.resolve(options.path ?? defaultConfigPath());
+/** The store over `file` (an absolute path); `openConfigStore()` (open.ts) is the public way in. */
+export function createConfigStore(file: string, lockOptions: Partial<LockOptions> = {}): ConfigStore {
   const lockPath = lockPathOf(file);
-  const lockOptions = options.lock ?? {};
   const overlay: Overlay = { lcs: new Map(), odataConfigs: new Map(), odataActive: undefined };
 
   async function read(): Promise<ConfigFile> {
+    const [{ readTextFile }, { emptyConfig, parseConfigText }] = await Promise.all([loadFiles(), loadFormat()]);
     const text = await readTextFile(file);
     return text === undefined ? emptyConfig() : parseConfigText(text, file);
   }
 
   async function withLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    const [{ ensureDir }, { withFileLock }] = await Promise.all([loadFiles(), loadLock()]);
     await ensureDir(file);
     return withFileLock(lockPath, fn, lockOptions);
   }
 
   function update<T>(fn: (draft: ConfigFile) => T | Promise<T>): Promise<T> {
     return withLock(async () => {
+      const [{ removeOrphanTemps, writeFileAtomic }, { checkConfigToWrite, serializeConfig }] = await Promise.all([loadFiles(), loadFormat()]);
       const current = await read();
       const before = serializeConfig(current);
       const draft = structuredClone(current);
       const result = await fn(draft);
-      const checked = v.safeParse(ConfigFileSchema, draft);
-      if (!checked.success) {
-        throw new ConfigError(`Refusing to write an invalid config to ${file}: ${describeIssue(checked.issues[0])}.`, file);
-      }
-      const after = serializeConfig(checked.output);
+      const after = serializeConfig(checkConfigToWrite(draft, file));
       if (after !== before) {
         await removeOrphanTemps(file);
         await writeFileAtomic(file, after);

@@ -1,6 +1,6 @@
 // The known LCS API hosts and their clouds, and how an LCS host picks its authority.
 // `authorityHost` always wins; an unknown host gets the public authority and a warning.
-import { AUTHORITY_HOSTS, type Cloud } from '../aad/endpoints.js';
+import { AUTHORITY_HOSTS, type Cloud } from '../aad/clouds.js';
 import { InputError } from '../errors.js';
 
 export interface LcsApiHost {

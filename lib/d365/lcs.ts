@@ -5,7 +5,8 @@ import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import type { CommonOptions } from '../http/types.js';
 import type { AadToken } from '../token.js';
-import { openConfigStore, type ConfigStore } from '../config/index.js';
+import { openConfigStore } from '../config/open.js';
+import type { ConfigStore } from '../config/store.js';
 import { DEFAULT_LCS_API_URI, checkLcsApiUri, lcsAuthorityHost } from './hosts.js';
 
 export interface LcsOptions extends CommonOptions {

@@ -1,35 +1,16 @@
 // OData / custom-service tokens for an F&O (or HR) environment: client credentials and device
 // code, with the URL turned into the v1 resource. Saved named configs are read by the caller.
-import { InputError } from '../errors.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { requestDeviceCode, type DeviceCode } from '../grants/device-code.js';
 import { pollDeviceCode, type PendingInfo } from '../device-flow.js';
 import type { CommonOptions } from '../http/types.js';
 import type { AadToken } from '../token.js';
-import { openConfigStore, type ConfigStore, type ODataConfig } from '../config/index.js';
+import { openConfigStore } from '../config/open.js';
+import type { ConfigStore } from '../config/store.js';
+import type { ODataConfig } from '../config/odata.js';
+import { DEFAULT_INTERACTIVE_CLIENT_ID, odataResource } from './resource.js';
 
-/** The public first-party client id the PowerShell original uses for device code. */
-export const DEFAULT_INTERACTIVE_CLIENT_ID = '1950a258-227b-4e31-a9cf-717495945fc2';
-export const HR_RESOURCE = 'http://hr.talent.dynamics.com';
-
-/** The v1 resource for an environment URL: the URL without a trailing slash; HR hosts use the HR resource. */
-export function odataResource(url: unknown): string {
-  if (typeof url !== 'string' || url.trim() === '') {
-    throw new InputError('url is required: the environment URL, e.g. https://contoso.operations.dynamics.com.');
-  }
-  const trimmed = url.trim().replace(/\/+$/, '');
-  let parsed: URL;
-  try {
-    parsed = new URL(trimmed);
-  } catch {
-    throw new InputError('url must be an absolute URL such as https://contoso.operations.dynamics.com.');
-  }
-  if (parsed.hostname.toLowerCase().endsWith('.hr.talent.dynamics.com')) return HR_RESOURCE;
-  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
-    throw new InputError('url must not contain credentials, a query or a fragment.');
-  }
-  return trimmed;
-}
+export { DEFAULT_INTERACTIVE_CLIENT_ID, HR_RESOURCE, odataResource } from './resource.js';
 
 interface ODataDefaults {
   /** Missing values come from the active OData config of this store (default: the default config file). */

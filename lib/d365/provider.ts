@@ -5,8 +5,10 @@ import { systemClock } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import type { CommonOptions } from '../http/types.js';
 import { bearer, type AadToken } from '../token.js';
-import { applyLcsChanges, lcsChangesOf, lcsTokenOf, openConfigStore, type ConfigStore, type LcsConfig } from '../config/index.js';
-import { refreshLcsApiToken } from './lcs.js';
+import type { LcsConfig } from '../config/lcs.js';
+import { openConfigStore } from '../config/open.js';
+import type { ConfigStore } from '../config/store.js';
+import { refreshLcsApiToken } from '../on-demand.js';
 
 export interface TokenProviderOptions extends CommonOptions {
   /** The config file holding the session (default: the default config file). */
@@ -33,6 +35,8 @@ export function createTokenProvider(options: TokenProviderOptions = {}): TokenPr
     ((saved: LcsConfig, common: CommonOptions) =>
       refreshLcsApiToken({ ...common, store, onWarning: options.onWarning, clientId: saved.clientId, lcsApiUri: saved.lcsApiUri, refreshToken: saved.refreshToken }));
   let cached: AadToken | undefined;
+  /** `cached`, already resolved: the hot path hands out this one promise and allocates nothing. */
+  let cachedPromise: Promise<AadToken> | undefined;
   let inflight: Promise<AadToken> | undefined;
 
   const fresh = (token: AadToken | undefined, min: number): token is AadToken => token !== undefined && token.expiresAt - min * 1000 > clock.now();
@@ -40,6 +44,7 @@ export function createTokenProvider(options: TokenProviderOptions = {}): TokenPr
   async function load(min: number): Promise<AadToken> {
     const saved = await store.lcs.getToken();
     if (fresh(saved, min)) return saved;
+    const { applyLcsChanges, lcsChangesOf, lcsTokenOf } = await import('../config/lcs.js');
     return store.update(async (draft) => {
       // another process may have refreshed while we waited for the lock
       const current = lcsTokenOf(draft.lcs);
@@ -53,11 +58,15 @@ export function createTokenProvider(options: TokenProviderOptions = {}): TokenPr
     });
   }
 
-  function getToken(call: { minValiditySeconds?: number | undefined } = {}): Promise<AadToken> {
-    const min = call.minValiditySeconds ?? defaultMin;
-    if (fresh(cached, min)) return Promise.resolve(cached);
+  function getToken(call?: { minValiditySeconds?: number | undefined }): Promise<AadToken> {
+    const min = call?.minValiditySeconds ?? defaultMin;
+    if (cachedPromise !== undefined && fresh(cached, min)) return cachedPromise;
     inflight ??= load(min)
-      .then((token) => (cached = token))
+      .then((token) => {
+        cached = token;
+        cachedPromise = Promise.resolve(token);
+        return token;
+      })
       .finally(() => {
         inflight = undefined;
       });

@@ -7,6 +7,7 @@ import { getJson } from '../aad/exchange.js';
 import { userRealmUrl } from '../aad/endpoints.js';
 import { UserRealmSchema } from '../aad/schemas.js';
 import type { CommonOptions } from '../http/types.js';
+import { realmCache as cache } from './realm-cache.js';
 
 export type AccountType = 'managed' | 'federated' | 'unknown';
 
@@ -17,12 +18,7 @@ export interface UserRealm {
   cloudInstanceName?: string | undefined;
 }
 
-const cache = new Map<string, Promise<UserRealm>>();
-
-/** Forgets cached realm results (tests, or after an account moved). */
-export function clearUserRealmCache(): void {
-  cache.clear();
-}
+export { clearUserRealmCache } from './realm-cache.js';
 
 export function discoverUserRealm(host: string, username: string, options: CommonOptions): Promise<UserRealm> {
   const domain = username.slice(username.lastIndexOf('@') + 1).toLowerCase();
