@@ -1,0 +1,71 @@
+// The production install as a user gets it: `npm pack`, the tarball's file list, and `npm install
+// --omit=dev` of it into a temp folder (size in MiB, package count). Nothing is asserted here.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+export interface PackInfo {
+  tarball: string;
+  files: string[];
+  unpackedBytes: number;
+  emulatorBytes: number;
+  /** Files that a production tarball must not carry (tests, fixtures, sources, source maps). */
+  unwanted: string[];
+}
+
+function run(args: string[], cwd: string): string {
+  const result = spawnSync(npm, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Packs the (already built) package into `dest`. */
+export function pack(root: string, dest: string): PackInfo {
+  const [info] = JSON.parse(run(['pack', '--json', '--ignore-scripts', '--pack-destination', dest], root)) as {
+    filename: string;
+    unpackedSize: number;
+    files: { path: string; size: number }[];
+  }[];
+  const files = info!.files.map((f) => f.path);
+  const unwanted = files.filter(
+    (f) => /^(spec|fixtures|lib|scripts)\//.test(f) || /\.map$/.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /^bench-results/.test(f),
+  );
+  const emulatorBytes = info!.files.filter((f) => f.path.startsWith('dist/emulator/')).reduce((sum, f) => sum + f.size, 0);
+  return { tarball: join(dest, info!.filename), files, unpackedBytes: info!.unpackedSize, emulatorBytes, unwanted };
+}
+
+export interface InstallInfo {
+  mebibytes: number;
+  packages: string[];
+}
+
+/** `npm install --omit=dev <tarball>` into `dir`; the size of node_modules and the packages in it. */
+export function installProduction(tarball: string, dir: string): InstallInfo {
+  mkdirSync(dir, { recursive: true });
+  run(['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', dir, tarball], dir);
+  const modules = join(dir, 'node_modules');
+  return { mebibytes: sizeOf(modules) / 1024 / 1024, packages: packagesIn(modules) };
+}
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
+function packagesIn(modules: string): string[] {
+  const found: string[] = [];
+  if (!existsSync(modules)) return found;
+  for (const name of readdirSync(modules)) {
+    if (name.startsWith('.')) continue;
+    const dirs = name.startsWith('@') ? readdirSync(join(modules, name)).map((n) => `${name}/${n}`) : [name];
+    for (const pkg of dirs) {
+      if (!existsSync(join(modules, pkg, 'package.json'))) continue;
+      found.push(pkg);
+      found.push(...packagesIn(join(modules, pkg, 'node_modules')));
+    }
+  }
+  return found;
+}
