@@ -3,7 +3,9 @@ import { arch, platform } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.js';
 
-const USER_AGENT = `d365fo-auth/${VERSION} (node ${process.version}; ${platform()} ${arch()})`;
+const OS = platform();
+const CPU = arch();
+const USER_AGENT = `d365fo-auth/${VERSION} (node ${process.version}; ${OS} ${CPU})`;
 
 export function aadHeaders(correlationId: string | undefined, post: boolean): Record<string, string> {
   const headers: Record<string, string> = {
@@ -12,8 +14,8 @@ export function aadHeaders(correlationId: string | undefined, post: boolean): Re
     'return-client-request-id': 'true',
     'x-client-sku': 'd365fo-auth',
     'x-client-ver': VERSION,
-    'x-client-os': platform(),
-    'x-client-cpu': arch(),
+    'x-client-os': OS,
+    'x-client-cpu': CPU,
     'user-agent': USER_AGENT,
   };
   if (post) headers['content-type'] = 'application/x-www-form-urlencoded;charset=utf-8';

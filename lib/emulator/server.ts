@@ -135,6 +135,9 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
   const server: Server = options.tls
     ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
     : createHttpServer(handler);
+  // Large front ends keep idle connections for minutes; Node's default (5 s) would make a client
+  // that polls every 5 s (device code) open a new connection, and a new TLS session, each time.
+  server.keepAliveTimeout = 120_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

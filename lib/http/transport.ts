@@ -93,6 +93,10 @@ async function viaUndici(request: HttpRequest, options: TransportOptions, signal
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   tooLargeByLength(headers, maxBytes, res.statusCode, request.url, () => res.body.destroy());
+  // a declared length within the cap is enforced by undici (a longer body is an error): read it whole
+  if (headers['content-length'] !== undefined && headers['transfer-encoding'] === undefined) {
+    return { status: res.statusCode, headers, body: await res.body.text(), durationMs: 0 };
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
