@@ -30,7 +30,7 @@ export type { PollDeviceCodeOptions, PendingInfo } from './device-flow.js';
 export { clearUserRealmCache } from './grants/realm-cache.js';
 
 // token model and helpers
-export { bearer, remainingSeconds, remainingMinutes, isExpired, type AadToken } from './token.js';
+export { bearer, remainingSeconds, remainingMinutes, isExpired, serializeToken, type AadToken } from './token.js';
 export { decodeClaims, type Claims } from './claims.js';
 
 // D365 layer (its token functions are loaded on first call: see on-demand.ts)

@@ -47,12 +47,13 @@ const SHAPE = Symbol('d365fo-auth.token');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options: object) => string;
 
-function shape(token: AadToken): Record<string, unknown> {
+/** The token's fields for display or output; `show` decides what a secret turns into. */
+function view(token: AadToken, show: (secret: string) => string): Record<string, unknown> {
   return {
     tokenType: token.tokenType,
-    accessToken: describeSecret(token.accessToken),
-    refreshToken: token.refreshToken === undefined ? undefined : describeSecret(token.refreshToken),
-    idToken: token.idToken === undefined ? undefined : describeSecret(token.idToken),
+    accessToken: show(token.accessToken),
+    refreshToken: token.refreshToken === undefined ? undefined : show(token.refreshToken),
+    idToken: token.idToken === undefined ? undefined : show(token.idToken),
     resource: token.resource,
     scope: token.scope,
     expiresIn: token.expiresIn,
@@ -60,6 +61,16 @@ function shape(token: AadToken): Record<string, unknown> {
     expiresAt: new Date(token.expiresAt).toISOString(),
     clockSkewSeconds: token.clockSkewSeconds,
   };
+}
+
+const shape = (token: AadToken) => view(token, describeSecret);
+
+/**
+ * The token as a plain object WITH its access, refresh and id tokens, for output the caller asked
+ * for (e.g. `--json`). `JSON.stringify(token)` shows only the shape; this is the explicit way.
+ */
+export function serializeToken(token: AadToken): Record<string, unknown> {
+  return view(token, (secret) => secret);
 }
 
 function hidingProto(label: string, view: (self: any) => unknown): object {

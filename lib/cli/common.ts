@@ -1,6 +1,6 @@
 // Helpers shared by the CLI commands: the store, the common options, secrets from stdin or the
 // environment, and printing a token (Bearer line or JSON) to stdout.
-import { InputError, bearer, openConfigStore, type AadToken, type ConfigStore } from '../index.js';
+import { InputError, bearer, openConfigStore, serializeToken, type AadToken, type ConfigStore } from '../index.js';
 import type { Context } from './args.js';
 import { readSecretLine } from './io.js';
 
@@ -34,23 +34,8 @@ export async function secretOf(ctx: Context, stdinFlag: string, envName: string)
   return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
 
-/** The JSON form of a token for --json / --raw (it is the command's result, so it holds the tokens). */
-export function tokenJson(token: AadToken): Record<string, unknown> {
-  return {
-    tokenType: token.tokenType,
-    accessToken: token.accessToken,
-    refreshToken: token.refreshToken,
-    resource: token.resource,
-    scope: token.scope,
-    expiresIn: token.expiresIn,
-    expiresOn: token.expiresOn,
-    expiresAt: new Date(token.expiresAt).toISOString(),
-    clockSkewSeconds: token.clockSkewSeconds,
-  };
-}
-
 export function printToken(ctx: Context, token: AadToken, json: boolean): number {
-  ctx.io.stdout.write(json ? `${JSON.stringify(tokenJson(token), null, 2)}\n` : `${bearer(token)}\n`);
+  ctx.io.stdout.write(json ? `${JSON.stringify(serializeToken(token), null, 2)}\n` : `${bearer(token)}\n`);
   if (Math.abs(token.clockSkewSeconds) >= 300) {
     ctx.io.stderr.write(
       `warning: this machine's clock differs from the authority's by about ${Math.round(token.clockSkewSeconds / 60)} minutes; expiry is judged on the local clock from the send time.\n`,

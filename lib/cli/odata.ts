@@ -7,6 +7,8 @@ import { showDeviceCode } from './device-ux.js';
 
 const raw = { type: 'boolean', description: 'print the token as JSON instead of a Bearer line' } as const;
 const configOpt = { type: 'string', value: 'NAME', description: 'a saved OData config (default: the active one)' } as const;
+const tenantOpt = { type: 'string', value: 'T', description: 'tenant GUID or domain' } as const;
+const urlOpt = { type: 'string', value: 'U', description: 'environment URL, e.g. https://contoso.operations.dynamics.com' } as const;
 
 /** Tenant, URL and client from flags, else the named (or active) saved config. */
 async function target(ctx: Context, store: ConfigStore): Promise<Partial<ODataConfig>> {
@@ -31,8 +33,8 @@ export const odataCommands: Command[] = [
     summary: 'Sign in at a terminal with a device code and print a token for an F&O environment.',
     options: {
       config: configOpt,
-      tenant: { type: 'string', value: 'T', description: 'tenant GUID or domain' },
-      url: { type: 'string', value: 'U', description: 'environment URL, e.g. https://contoso.operations.dynamics.com' },
+      tenant: tenantOpt,
+      url: urlOpt,
       'client-id': { type: 'string', value: 'ID', description: 'public client id (default: the saved one, else 1950a258-…)' },
       timeout: { type: 'string', value: 'SECONDS', description: 'give up after this long (default 300)' },
       'no-browser': { type: 'boolean', description: 'do not open the sign-in page' },
@@ -72,8 +74,8 @@ export const odataCommands: Command[] = [
     summary: 'Print an app-only token (client credentials) for an F&O environment.',
     options: {
       config: configOpt,
-      tenant: { type: 'string', value: 'T', description: 'tenant GUID or domain' },
-      url: { type: 'string', value: 'U', description: 'environment URL' },
+      tenant: tenantOpt,
+      url: urlOpt,
       'client-id': { type: 'string', value: 'ID', description: 'app registration id' },
       'client-secret-stdin': { type: 'boolean', description: 'read the client secret from stdin (else env D365FO_CLIENT_SECRET, else the saved one)' },
       raw,
@@ -93,8 +95,8 @@ export const odataCommands: Command[] = [
     positionals: [1, 1],
     summary: 'Save a named OData connection (the first one becomes active).',
     options: {
-      tenant: { type: 'string', value: 'T', description: 'tenant GUID or domain' },
-      url: { type: 'string', value: 'U', description: 'environment URL (the token resource)' },
+      tenant: tenantOpt,
+      url: { ...urlOpt, description: 'environment URL (the token resource)' },
       'system-url': { type: 'string', value: 'U', description: 'URL of the instance itself (default: --url)' },
       'client-id': { type: 'string', value: 'ID', description: 'app registration id' },
       'client-secret-stdin': { type: 'boolean', description: 'read a client secret to save from stdin (else env D365FO_CLIENT_SECRET)' },

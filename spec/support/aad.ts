@@ -140,3 +140,18 @@ export async function rejects<E extends Error = Error>(promise: Promise<unknown>
   else if (expected.message) assert.match((caught as Error).message, expected.message);
   return caught as E;
 }
+
+export const DEVICE_CODE = 'DAQABAAEAAAD--DLA3VO7QrddgJg7WevrFakeDeviceCodeForTests0001';
+
+/** The v1 devicecode answer: numbers as strings, `verification_url`. */
+export function deviceCodeBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    user_code: 'FKCJ7WQ3B',
+    device_code: DEVICE_CODE,
+    verification_url: 'https://microsoft.com/devicelogin',
+    expires_in: '900',
+    interval: '5',
+    message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FKCJ7WQ3B to authenticate.',
+    ...overrides,
+  };
+}

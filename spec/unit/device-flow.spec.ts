@@ -5,9 +5,8 @@ import { pollDeviceCode, requestDeviceCode, DeviceCodeError, InputError, OAuthEr
 import type { DeviceCode, PendingInfo, PollDeviceCodeOptions } from '../../lib/index.js';
 import { mockTransport } from '../support/msw.js';
 import { fakeClock, type FakeClock } from '../support/clock.js';
-import { ACCESS_TOKEN, CLIENT_ID, RESOURCE, errorBody, ests, rejects, tokenBody } from '../support/aad.js';
+import { ACCESS_TOKEN, CLIENT_ID, DEVICE_CODE, RESOURCE, deviceCodeBody, errorBody, ests, rejects, tokenBody } from '../support/aad.js';
 
-const DEVICE_CODE = 'DAQABAAEAAAD--DLA3VO7QrddgJg7WevrFakeDeviceCodeForTests0001';
 
 const PENDING = () => ests(errorBody('authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'), 400);
 const SLOW_DOWN = () => ests({ error: 'slow_down', error_description: 'Polling too fast.' }, 400);
@@ -17,17 +16,7 @@ const SUCCESS = () => ests(tokenBody());
 /** A device code as requestDeviceCode() returns it, issued at the fake clock's now. */
 async function issue(clock: FakeClock, body: Record<string, unknown> = {}): Promise<DeviceCode> {
   const m = mockTransport(
-    http.post('*/:tenant/oauth2/devicecode', () =>
-      ests({
-        user_code: 'FKCJ7WQ3B',
-        device_code: DEVICE_CODE,
-        verification_url: 'https://microsoft.com/devicelogin',
-        expires_in: '900',
-        interval: '5',
-        message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FKCJ7WQ3B to authenticate.',
-        ...body,
-      }),
-    ),
+    http.post('*/:tenant/oauth2/devicecode', () => ests(deviceCodeBody(body))),
   );
   return requestDeviceCode({ clientId: CLIENT_ID, resource: RESOURCE, fetch: m.fetch, clock });
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { http } from 'msw';
-import { bearer, isExpired, remainingMinutes, remainingSeconds, passwordGrant, InputError } from '../../lib/index.js';
+import { bearer, isExpired, remainingMinutes, remainingSeconds, passwordGrant, serializeToken, InputError } from '../../lib/index.js';
 import type { AadToken } from '../../lib/index.js';
 import { createToken, restoreToken } from '../../lib/token.js';
 import { mockTransport } from '../support/msw.js';
@@ -143,5 +143,15 @@ describe('printing a token', () => {
     const token = await tokenWith(tokenBody());
     const shown = inspect({ cached: { token } }, { depth: 10 });
     assert.ok(!shown.includes(ACCESS_TOKEN), shown);
+  });
+
+  it('serializeToken() is the explicit way to get the values out, with the same fields', async () => {
+    const token = await tokenWith(tokenBody());
+    const out = serializeToken(token);
+    assert.equal(out.accessToken, ACCESS_TOKEN);
+    assert.equal(out.refreshToken, REFRESH_TOKEN);
+    assert.equal(out.idToken, ID_TOKEN);
+    const defined = Object.keys(out).filter((key) => out[key] !== undefined).sort();
+    assert.deepEqual(defined, Object.keys(JSON.parse(JSON.stringify(token))).sort(), 'the printed shape and the serialization list the same fields');
   });
 });

@@ -7,22 +7,8 @@ import type { RequestDeviceCodeOptions } from '../../../lib/index.js';
 import { redeemDeviceCode } from '../../../lib/grants/device-code.js';
 import { mockTransport, type MockTransport } from '../../support/msw.js';
 import { fakeClock } from '../../support/clock.js';
-import { CLIENT_ID, HOST, RESOURCE, TENANT, ests, oauthError, rejects, tokenBody } from '../../support/aad.js';
+import { CLIENT_ID, DEVICE_CODE, HOST, RESOURCE, TENANT, deviceCodeBody, ests, oauthError, rejects, tokenBody } from '../../support/aad.js';
 
-const DEVICE_CODE = 'DAQABAAEAAAD--DLA3VO7QrddgJg7WevrFakeDeviceCodeForTests0001';
-
-/** The v1 devicecode answer: numbers as strings, `verification_url`. */
-function deviceCodeBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    user_code: 'FKCJ7WQ3B',
-    device_code: DEVICE_CODE,
-    verification_url: 'https://microsoft.com/devicelogin',
-    expires_in: '900',
-    interval: '5',
-    message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FKCJ7WQ3B to authenticate.',
-    ...overrides,
-  };
-}
 
 function aad(body: Record<string, unknown> = deviceCodeBody()): MockTransport {
   return mockTransport(
