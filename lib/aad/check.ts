@@ -91,7 +91,9 @@ function summarise(description: string | undefined): string | undefined {
 export function successJson(ex: Exchange, options: { refresh?: boolean } = {}): unknown {
   const { response } = ex;
   const json = tryJson(response.body);
-  const refused = json === undefined ? undefined : oauthError(ex, json, options.refresh ?? false);
+  // only a body that carries `error` can be an OAuth error (spares the success path a parse)
+  const hasError = json !== null && typeof json === 'object' && 'error' in json;
+  const refused = hasError ? oauthError(ex, json, options.refresh ?? false) : undefined;
   if (response.status !== 200) {
     if (refused) throw refused;
     throw new ResponseError(
