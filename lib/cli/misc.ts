@@ -49,7 +49,7 @@ export const miscCommands: Command[] = [
       const host = typeof ctx.values.host === 'string' ? ctx.values.host : '127.0.0.1';
       const emulator = await startEmulator({ host, port });
       const lines = [
-        `AAD v1 emulator listening on ${emulator.url}`,
+        `AAD v1 emulator listening on ${emulator.url} (${emulator.address.loopback ? 'loopback only' : 'NOT loopback: reachable from other machines'})`,
         `  tenant:              ${emulator.tenantId} (${emulator.tenantDomain})`,
         `  demo user:           ${EMULATOR_DEMO.user.username}  password: ${EMULATOR_DEMO.user.password}`,
         `  public client:       ${EMULATOR_DEMO.publicClient.clientId}`,

@@ -37,6 +37,7 @@ describe('the demo and the emulator command', () => {
       });
       child.on('close', () => reject(new Error(`emulator exited early: ${out}`)));
     });
+    assert.match(out, /listening on http:\/\/127\.0\.0\.1:\d+ \(loopback only\)/);
     assert.match(out, /demo user: +admin@contoso\.onmicrosoft\.com {2}password: /);
     assert.match(out, /confidential client: 7b1e2d3c-4a5f-4e6d-9c8b-0a1f2e3d4c5b {2}secret: /);
     const config = (await (await fetch(`${url}/contoso.onmicrosoft.com/.well-known/openid-configuration`)).json()) as { token_endpoint: string };

@@ -1,10 +1,12 @@
-// The /devicelogin page driven in real headless Chromium (playwright-core): approve and decline, then a raw token poll.
+// The /devicelogin page driven in real headless Chromium (playwright-core): approve and decline, with a raw
+// token poll and with the library's pollDeviceCode() waiting meanwhile.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { decodeJwt } from 'jose';
 import { startEmulator, type EmulatorHandle } from '../../lib/emulator/index.js';
 import { body, postForm } from '../support/emulator-http.js';
+import { decodeClaims, pollDeviceCode, requestDeviceCode } from '../../lib/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const RESOURCE = 'https://lcsapi.lcs.dynamics.com';
@@ -72,6 +74,23 @@ describe('/devicelogin in headless Chromium', () => {
     const claims = decodeJwt(String(body(r).access_token));
     assert.equal(claims.upn, BOB.username);
     assert.equal(claims.aud, RESOURCE);
+  });
+
+  it('the library\'s pollDeviceCode() waits while a person approves in the browser, and resolves with that person\'s token', async () => {
+    const code = await requestDeviceCode({ authorityHost: emu.url, clientId: CLIENT, resource: RESOURCE });
+    const polling = pollDeviceCode(code, { authorityHost: emu.url, timeoutSeconds: 30 });
+    const page = await browser.newPage();
+    try {
+      await signIn(page, code.verificationUrl, code.userCode, ALICE);
+      await page.waitForSelector('#consent-form');
+      await page.click('#approve');
+      await page.waitForSelector('body[data-outcome="approved"]');
+    } finally {
+      await page.close();
+    }
+    const token = await polling;
+    assert.equal(decodeClaims(token).upn, ALICE.username);
+    assert.equal(token.resource, RESOURCE);
   });
 
   it('a person declines; the poll gets authorization_declined', async () => {
