@@ -125,14 +125,21 @@ export const odataCommands: Command[] = [
   },
   {
     path: ['odata', 'config', 'show'],
-    args: 'NAME',
-    positionals: [1, 1],
-    summary: 'Show one saved OData config, secrets redacted.',
+    args: '[NAME]',
+    positionals: [0, 1],
+    summary: 'Show one saved OData config (default: the active one), secrets redacted.',
     options: {},
     async run(ctx) {
-      const name = ctx.positionals[0]!;
-      const found = (await storeOf(ctx).odata.list()).find((cfg) => cfg.name.toLowerCase() === name.toLowerCase());
-      if (!found) throw new InputError(`There is no OData config named "${name}"; see \`d365fo-auth odata config list\`.`);
+      const name = ctx.positionals[0];
+      const configs = await storeOf(ctx).odata.list();
+      const found = configs.find((cfg) => (name === undefined ? cfg.active : cfg.name.toLowerCase() === name.toLowerCase()));
+      if (!found) {
+        throw new InputError(
+          name === undefined
+            ? 'No OData config is active; make one active with `d365fo-auth odata config use NAME`.'
+            : `There is no OData config named "${name}"; see \`d365fo-auth odata config list\`.`,
+        );
+      }
       return printJson(ctx, found);
     },
   },

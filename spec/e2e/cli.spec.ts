@@ -146,6 +146,10 @@ describe('d365fo-auth CLI (child processes, emulator)', () => {
     const show = await cli(['odata', 'config', 'show', 'fo-test']);
     assert.equal(show.code, 0);
     assert.equal(JSON.parse(show.stdout).name, 'Fo-Test');
+    assert.ok(!show.stdout.includes(CONF.secret));
+    const active = await cli(['odata', 'config', 'show']);
+    assert.equal(active.code, 0);
+    assert.equal(JSON.parse(active.stdout).name, 'Fo-Test', 'without NAME: the active config');
     const use = await cli(['odata', 'config', 'use', 'FO-test']);
     assert.equal(use.code, 0);
     const unknown = await cli(['odata', 'config', 'use', 'nope']);
