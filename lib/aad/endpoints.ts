@@ -13,12 +13,23 @@ export interface Authority {
   tenant: string;
 }
 
+/** Authorities already checked (the checks are pure): a grant per request need not parse them again. */
+const checked = new Map<string, Authority>();
+const CHECKED_MAX = 64;
+
 /** Resolves and checks the authority from options; the tenant falls back to `fallbackTenant`. */
 export function resolveAuthority(options: { authorityHost?: string | undefined; tenant?: string | undefined }, fallbackTenant = 'common'): Authority {
-  return {
-    host: checkAuthorityHost(options.authorityHost ?? AUTHORITY_HOSTS.public),
-    tenant: checkTenant(options.tenant ?? fallbackTenant),
-  };
+  const host = options.authorityHost ?? AUTHORITY_HOSTS.public;
+  const tenant = options.tenant ?? fallbackTenant;
+  const key = typeof host === 'string' && typeof tenant === 'string' ? `${host}\n${tenant}` : undefined;
+  const known = key === undefined ? undefined : checked.get(key);
+  if (known) return known;
+  const authority = Object.freeze({ host: checkAuthorityHost(host), tenant: checkTenant(tenant) });
+  if (key !== undefined) {
+    if (checked.size >= CHECKED_MAX) checked.clear();
+    checked.set(key, authority);
+  }
+  return authority;
 }
 
 export function tokenUrl(authority: Authority): string {

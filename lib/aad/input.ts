@@ -35,8 +35,16 @@ export function checkClientId(value: unknown, what = 'clientId'): string {
   return id;
 }
 
+/** Resources that passed the check (it is pure), so a grant per request need not parse them again. */
+const goodResources = new Set<string>();
+function remember(value: string): void {
+  if (goodResources.size >= 64) goodResources.clear();
+  goodResources.add(value);
+}
+
 /** A v1 resource: an absolute http(s) URI (e.g. https://lcsapi.lcs.dynamics.com) or an app id GUID. */
 export function checkResource(value: unknown, what = 'resource'): string {
+  if (typeof value === 'string' && goodResources.has(value)) return value.trim();
   if (typeof value !== 'string' || value.trim() === '') {
     throw new InputError(`${what} is required: the resource URI, e.g. https://lcsapi.lcs.dynamics.com.`);
   }
@@ -54,6 +62,7 @@ export function checkResource(value: unknown, what = 'resource'): string {
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError(`${what} must not contain credentials, a query or a fragment.`);
   }
+  remember(value);
   return resource;
 }
 

@@ -3,8 +3,12 @@
 
 /** RFC 3986 unreserved characters stay; everything else (including !'()*) is percent-encoded. */
 export function encodeFormValue(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(value);
+  return SUB_DELIMS.test(encoded) ? encoded.replace(SUB_DELIMS_ALL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
 }
+
+const SUB_DELIMS = /[!'()*]/;
+const SUB_DELIMS_ALL = /[!'()*]/g;
 
 /** Encodes the defined fields in the given order; undefined values are left out. */
 export function encodeForm(fields: Readonly<Record<string, string | undefined>>): string {

@@ -217,6 +217,13 @@ describe('grants against the emulator (real HTTP, undici)', () => {
     });
   }
 
+  it('the caller\'s signal aborts a request in flight (ERR_ABORTED, not a timeout), promptly', async () => {
+    emu.inject(faults.slow(3000, { match: matchers.token() }));
+    const started = Date.now();
+    await rejects(password({ signal: AbortSignal.timeout(200) }), { code: 'ERR_ABORTED' });
+    assert.ok(Date.now() - started < 2000, 'aborted before the slow answer came');
+  });
+
   it('a server clock ten minutes ahead shows as skew; expiry stays on the local clock', async () => {
     const ahead = await startEmulator({ clockOffsetSeconds: 600 });
     try {
