@@ -1,5 +1,6 @@
 // The single redaction policy: which fields are secret, and how text is scrubbed of secret values.
 // It does not decide what gets logged; callers pass everything they print through here.
+import { encodeFormValue } from './http/form.js';
 
 /** Form and JSON field names whose values are secret (wire names and model names). */
 export const SECRET_FIELDS: ReadonlySet<string> = new Set([
@@ -32,7 +33,7 @@ export function scrub(text: string, secrets: Iterable<string | undefined> = []):
     if (!secret || secret.length < 4) continue;
     // a secret may also appear percent-encoded (form bodies, URLs; our form encoder also encodes
     // !'()*) or JSON-escaped (a quote or backslash in a response body)
-    const forms = [secret, encodeURIComponent(secret), encodeForm(secret), encodeStrict(secret), JSON.stringify(secret).slice(1, -1)];
+    const forms = [secret, encodeURIComponent(secret), encodeForm(secret), encodeFormValue(secret), JSON.stringify(secret).slice(1, -1)];
     for (const form of new Set(forms)) {
       out = out.split(form).join(REDACTED);
     }
@@ -42,11 +43,6 @@ export function scrub(text: string, secrets: Iterable<string | undefined> = []):
 
 function encodeForm(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-/** What http/form.ts puts on the wire (kept here: this module may not import the http layer). */
-function encodeStrict(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** A copy of a flat record with the values of secret fields replaced. */

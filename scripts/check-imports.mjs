@@ -10,7 +10,7 @@ const lib = join(root, 'lib');
 // Layer rank by path prefix (longest prefix wins). A file may import only ranks <= its own.
 const RANKS = [
   ['errors.ts', 0], ['clock.ts', 0], ['redact.ts', 0], ['version.ts', 0],
-  ['http/', 1],
+  ['http/', 1], ['http/form.ts', 0], // the form encoder is a pure leaf: redaction needs it too
   ['aad/', 2],
   ['token.ts', 3], ['claims.ts', 3],
   ['grants/', 4],

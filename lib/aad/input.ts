@@ -10,13 +10,18 @@ export function isGuid(value: string): boolean {
   return GUID.test(value);
 }
 
+/** True for a tenant GUID, a verified domain, or `common`/`organizations`/`consumers`/`adfs`. */
+export function isTenant(value: string): boolean {
+  return isGuid(value) || DOMAIN.test(value) || WELL_KNOWN_TENANTS.has(value.toLowerCase());
+}
+
 /** A tenant GUID, a verified domain, or `common`/`organizations`/`consumers`/`adfs`. */
 export function checkTenant(value: unknown, what = 'tenant'): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new InputError(`${what} is required: a tenant GUID or a domain such as contoso.onmicrosoft.com.`);
   }
   const tenant = value.trim();
-  if (isGuid(tenant) || DOMAIN.test(tenant) || WELL_KNOWN_TENANTS.has(tenant.toLowerCase())) return tenant;
+  if (isTenant(tenant)) return tenant;
   throw new InputError(
     `${what} must be a tenant GUID, a domain such as contoso.onmicrosoft.com, or common/organizations; ` +
       `it may not contain '/', '?', '#', spaces or other URL characters.`,

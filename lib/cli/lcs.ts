@@ -1,10 +1,15 @@
 // `d365fo-auth lcs …`: sign in to the LCS API, print a fresh token from the saved session, refresh
 // it, and show or set the saved LCS config.
 import { ConfigError, InputError, createTokenProvider, getLcsApiToken, refreshLcsApiToken } from '../index.js';
-import type { Command } from './args.js';
+import type { Command, Context } from './args.js';
 import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt } from './common.js';
 
 const json = { type: 'boolean', description: 'print the token as JSON instead of a Bearer line' } as const;
+
+/** The saved LCS config, secrets redacted. */
+async function showLcsConfig(ctx: Context): Promise<number> {
+  return printJson(ctx, (await storeOf(ctx).show())['lcs'] ?? {});
+}
 
 export const lcsCommands: Command[] = [
   {
@@ -70,19 +75,13 @@ export const lcsCommands: Command[] = [
     path: ['lcs', 'config', 'show'],
     summary: 'Show the saved LCS config, secrets redacted.',
     options: {},
-    async run(ctx) {
-      const shown = await storeOf(ctx).show();
-      return printJson(ctx, shown['lcs'] ?? {});
-    },
+    run: showLcsConfig,
   },
   {
     path: ['lcs', 'config'],
     summary: 'Show the saved LCS config, secrets redacted (same as "lcs config show").',
     options: {},
-    async run(ctx) {
-      const shown = await storeOf(ctx).show();
-      return printJson(ctx, shown['lcs'] ?? {});
-    },
+    run: showLcsConfig,
   },
   {
     path: ['lcs', 'config', 'set'],
@@ -100,7 +99,7 @@ export const lcsCommands: Command[] = [
       const store = storeOf(ctx);
       await store.lcs.set(changes);
       ctx.io.stderr.write(`Saved in ${store.path}.\n`);
-      return printJson(ctx, (await store.show())['lcs'] ?? {});
+      return showLcsConfig(ctx);
     },
   },
 ];

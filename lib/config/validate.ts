@@ -1,20 +1,19 @@
 // Checks of values a caller wants to save (ids, URLs, names); messages never echo the value itself.
+// The rules themselves (GUID, tenant, loopback) are the protocol layer's, so a saved value is one
+// the grants accept.
+import { isGuid, isTenant } from '../aad/input.js';
 import { InputError } from '../errors.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A tenant id (GUID), a verified domain (contoso.onmicrosoft.com) or common/organizations. */
-const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/;
-const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+import { isLoopbackHost } from '../http/url-guard.js';
 
 export function checkGuid(value: unknown, label: string): string {
-  if (typeof value !== 'string' || !GUID.test(value.trim())) {
+  if (typeof value !== 'string' || !isGuid(value.trim())) {
     throw new InputError(`${label} must be a GUID like 1950a258-227b-4e31-a9cf-717495945fc2.`);
   }
   return value.trim();
 }
 
 export function checkTenant(value: unknown, label: string): string {
-  if (typeof value !== 'string' || value.trim().length > 253 || !TENANT.test(value.trim())) {
+  if (typeof value !== 'string' || !isTenant(value.trim())) {
     throw new InputError(`${label} must be a tenant id (GUID) or a domain name like contoso.onmicrosoft.com.`);
   }
   return value.trim();
@@ -31,7 +30,7 @@ export function checkUrl(value: unknown, label: string): string {
   } catch {
     throw new InputError(message);
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   if (!secure || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
     throw new InputError(message);
   }
