@@ -273,7 +273,7 @@ const processes = timeProcesses(
     { name: "import('d365fo-auth')", args: ['-e', "import('d365fo-auth')"] },
     {
       name: 'd365fo-auth lcs token',
-      args: [join(root, 'dist/cli/bin.js'), 'lcs', 'token'],
+      args: [join(root, 'dist/cli/bin.cjs'), 'lcs', 'token'],
       env: { D365FO_AUTH_CONFIG: configPath },
       check: (out) => {
         if (!out.startsWith('Bearer ')) throw new Error('lcs token printed no Bearer line');

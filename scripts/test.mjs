@@ -1,5 +1,6 @@
 // Runs the whole test suite: Chromium check (installed with apt-get when missing and allowed),
-// typecheck, import-direction check, then every spec with node:test via tsx.
+// typecheck, import-direction check, the build of dist/ (the package spec tests it), then every
+// spec with node:test via tsx.
 // Usage: node scripts/test.mjs [--no-typecheck] [--node BIN]   (BIN: another node binary for the specs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -44,4 +45,5 @@ if (!existsSync(CHROMIUM)) {
 
 if (typecheck) run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 run(process.execPath, ['scripts/check-imports.mjs']);
+run(process.execPath, ['scripts/build.mjs']);
 run(nodeBin, ['--import', 'tsx', '--test', '--test-concurrency=2', ...specs('spec')]);

@@ -1,6 +1,6 @@
 // Token minting: the RS256 signing key made at start, v1 access tokens, unsigned id_tokens, the JWKS. No HTTP, no policy.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
 import type { EmulatorClient } from './types.js';
 import { stableGuid, type UserRecord } from './state.js';
 
@@ -25,18 +25,23 @@ export interface MintedTimes {
   exp: number;
 }
 
+/** jose's signing code, loaded when the first emulator starts (a bundled CLI must not load it for other commands). */
+type Jose = typeof import('jose');
+
 export class TokenMinter {
   private constructor(
+    private readonly jose: Jose,
     private readonly privateKey: CryptoKey,
     readonly kid: string,
     private readonly publicJwk: JWK,
   ) {}
 
   static async create(): Promise<TokenMinter> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const jwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(jwk, 'sha256');
-    return new TokenMinter(privateKey, kid, { ...jwk, kid, x5t: kid, use: 'sig', alg: 'RS256' });
+    const jose = await import('jose');
+    const { privateKey, publicKey } = await jose.generateKeyPair('RS256', { extractable: true });
+    const jwk = await jose.exportJWK(publicKey);
+    const kid = await jose.calculateJwkThumbprint(jwk, 'sha256');
+    return new TokenMinter(jose, privateKey, kid, { ...jwk, kid, x5t: kid, use: 'sig', alg: 'RS256' });
   }
 
   /** The JWKS document served at /common/discovery/keys. */
@@ -85,7 +90,7 @@ export class TokenMinter {
       Object.assign(claims, { idp: iss, oid: spOid, sub: spOid });
       if (s.client.roles?.length) claims['roles'] = s.client.roles;
     }
-    return new SignJWT(claims)
+    return new this.jose.SignJWT(claims)
       .setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: this.kid, kid: this.kid })
       .sign(this.privateKey);
   }

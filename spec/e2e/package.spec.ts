@@ -1,0 +1,135 @@
+// The built package (dist/, as `npm test` builds it with scripts/build.mjs): what users import and
+// run. The bundles must export what lib/index.ts exports, work end to end against the emulator,
+// and keep the start-up promises of the build: importing the library loads no dependency, and the
+// CLI is one file whose own code needs no package to print a saved token.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import * as source from '../../lib/index.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const INDEX = join(ROOT, 'dist/index.js');
+const BIN = join(ROOT, 'dist/cli/bin.cjs');
+type Lib = typeof source;
+
+function run(file: string, argv: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [file, ...argv], { env: { PATH: process.env.PATH, CI: 'true', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/** The files an ES module loads statically (relative imports followed), and the bare specifiers they name. */
+function staticGraph(entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/^(?:import|export)\s[^'"]*?from\s*["']([^'"]+)["'];?$|^import\s*["']([^'"]+)["'];?$/gm)) {
+      const specifier = (match[1] ?? match[2])!;
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+      else packages.add(specifier);
+    }
+  };
+  visit(entry);
+  return { files: [...files], packages: [...packages] };
+}
+
+describe('the built package (dist/)', () => {
+  let lib: Lib;
+  let emu: source.EmulatorHandle;
+  let dir: string;
+
+  before(async () => {
+    assert.ok(existsSync(INDEX) && existsSync(BIN), 'dist/ is missing: npm test builds it (node scripts/build.mjs)');
+    lib = (await import(pathToFileURL(INDEX).href)) as Lib;
+    emu = await lib.startEmulator();
+    dir = mkdtempSync(join(tmpdir(), 'd365fo-auth-package-'));
+  });
+  after(async () => {
+    await emu?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('dist/index.js exports exactly what lib/index.ts exports', () => {
+    assert.deepEqual(Object.keys(lib).sort(), Object.keys(source).sort());
+  });
+
+  it('importing the library loads only node: built-ins (undici, valibot and jose wait for first use)', () => {
+    const { files, packages } = staticGraph(INDEX);
+    assert.deepEqual(
+      packages.filter((p) => !p.startsWith('node:')),
+      [],
+    );
+    assert.ok(files.length <= 8, `the import loads ${files.length} files`);
+  });
+
+  it('the built library signs in against the emulator (from its own started emulator) and decodes the token', async () => {
+    const demo = lib.EMULATOR_DEMO;
+    const token = await lib.clientCredentialsGrant({
+      authorityHost: emu.url,
+      tenant: demo.tenantDomain,
+      clientId: demo.confidentialClient.clientId,
+      clientSecret: demo.confidentialClient.secret,
+      resource: 'https://contoso.operations.dynamics.com',
+    });
+    assert.equal(lib.decodeClaims(token).aud, 'https://contoso.operations.dynamics.com');
+    assert.equal(lib.decodeClaims(token).appid, demo.confidentialClient.clientId);
+    // the bundle's error classes are the ones its functions throw
+    await assert.rejects(
+      lib.clientCredentialsGrant({ authorityHost: emu.url, tenant: demo.tenantDomain, clientId: demo.confidentialClient.clientId, clientSecret: 'wrong-secret-value', resource: 'https://contoso.operations.dynamics.com' }),
+      (error: unknown) => error instanceof lib.OAuthError && error.aadsts === 'AADSTS7000215',
+    );
+  });
+
+  it('the built CLI signs in, prints the saved token, decodes it and reports its version', async () => {
+    const demo = lib.EMULATOR_DEMO;
+    const env = { D365FO_AUTH_CONFIG: join(dir, 'config.json'), D365FO_AUTHORITY_HOST: emu.url };
+    const login = await run(BIN, ['lcs', 'login', '--username', demo.user.username, '--password-stdin', '--client-id', demo.publicClient.clientId], env, `${demo.user.password}\n`);
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stdout, /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const token = await run(BIN, ['lcs', 'token'], env);
+    assert.equal(token.code, 0, token.stderr);
+    assert.equal(token.stdout, login.stdout);
+    assert.equal(token.stderr, '');
+    const decoded = await run(BIN, ['decode', token.stdout.trim().slice('Bearer '.length)], env);
+    assert.equal(decoded.code, 0, decoded.stderr);
+    assert.equal(JSON.parse(decoded.stdout).unique_name, demo.user.username);
+    const version = await run(BIN, ['--version'], {});
+    assert.equal(version.stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it('the built CLI starts the emulator from its own file', async () => {
+    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0'], { env: { PATH: process.env.PATH, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const url = await new Promise<string>((done, fail) => {
+      const onData = (chunk: Buffer) => {
+        out += chunk;
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (match) done(match[1]!);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('close', (code) => fail(new Error(`emulator exited with ${code}: ${out}`)));
+    });
+    try {
+      const res = await fetch(`${url}/common/discovery/keys`);
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { keys: unknown[] }).keys.length, 1);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+});
