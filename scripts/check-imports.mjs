@@ -1,5 +1,5 @@
 // Checks the import directions of lib/ (STYLE.md): lower layers never import higher ones, undici
-// only in the transport, jose only in claims.ts and the emulator, the emulator shares nothing with
+// only in the transport (http/undici.ts), jose only in claims.ts and the emulator, the emulator shares nothing with
 // the client, and the CLI uses only the public surface. Exits 1 with a list of violations.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -52,7 +52,7 @@ for (const file of files(lib)) {
     if (spec.startsWith('node:')) continue;
     if (!spec.startsWith('.')) {
       const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-      if (pkg === 'undici' && !typeOnly && rel !== 'http/transport.ts' && !inEmulator) problems.push(`${rel}: imports undici outside http/transport.ts`);
+      if (pkg === 'undici' && !typeOnly && rel !== 'http/undici.ts' && !inEmulator) problems.push(`${rel}: imports undici outside http/undici.ts`);
       if (pkg === 'jose' && !typeOnly && rel !== 'claims.ts' && !inEmulator) problems.push(`${rel}: imports jose outside claims.ts and the emulator`);
       if (!['undici', 'jose', 'valibot'].includes(pkg)) problems.push(`${rel}: imports ${pkg}, which is not a runtime dependency`);
       continue;

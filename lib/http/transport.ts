@@ -5,26 +5,20 @@ import type { Dispatcher } from 'undici';
 import { ResponseError, TransportError } from '../errors.js';
 import { redactFormBody, redactJsonBody, scrub } from '../redact.js';
 import type { HttpRequest, HttpResponse, TransportOptions } from './types.js';
+// undici costs tens of milliseconds to load: it is loaded when a request is really sent
+import { loadUndici, type UndiciParts } from './undici.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-type Undici = typeof import('undici');
-let undiciModule: Promise<Undici> | undefined;
-let envDispatcher: Dispatcher | undefined;
+let envDispatcher: Promise<Dispatcher> | undefined;
 
-/** undici costs tens of milliseconds to load: only pay for it when a request is really sent. */
-function loadUndici(): Promise<Undici> {
-  undiciModule ??= import('undici');
-  return undiciModule;
-}
-
-/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; otherwise undici's global dispatcher. */
-function defaultDispatcher(undici: Undici): Dispatcher | undefined {
+/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; otherwise (undefined) undici's global dispatcher. */
+function defaultDispatcher(undici: UndiciParts): Promise<Dispatcher> | undefined {
   const env = process.env;
   const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
   if (!proxied) return undefined;
-  envDispatcher ??= new undici.EnvHttpProxyAgent();
+  envDispatcher ??= undici.envHttpProxyAgent();
   return envDispatcher;
 }
 
@@ -98,7 +92,7 @@ function aborted(url: string): TransportError {
 
 async function viaUndici(request: HttpRequest, options: TransportOptions, signal: EventEmitter, maxBytes: number): Promise<HttpResponse> {
   const undici = await loadUndici();
-  const dispatcher = options.dispatcher ?? defaultDispatcher(undici);
+  const dispatcher = options.dispatcher ?? (await defaultDispatcher(undici));
   const res = await undici.request(request.url, {
     method: request.method,
     headers: request.headers,

@@ -1,0 +1,60 @@
+// The parts of undici the transport uses (request and the global dispatcher), loaded on first use
+// from undici's own files. undici's main file also loads fetch, WebSocket,
+// EventSource, the cache stores and the mock agents: 5 MB of heap for code this library never
+// runs, which a process then pays for in garbage collection (a device-code sign-in that waits
+// minutes notices). undici has no "exports" map, so these files are reachable paths of the
+// package; should a future undici move them, the main file is used instead (a test watches that).
+import type { Dispatcher } from 'undici';
+
+export type RequestOptions = { dispatcher?: Dispatcher | undefined } & Omit<Dispatcher.RequestOptions, 'origin' | 'path'>;
+
+export interface UndiciParts {
+  /** `undici.request()`: one request on `options.dispatcher` or the global dispatcher. */
+  request(url: string, options: RequestOptions): Promise<Dispatcher.ResponseData>;
+  /** A dispatcher that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY (loaded when first asked for). */
+  envHttpProxyAgent(): Promise<Dispatcher>;
+  /** Where the parts came from: undici's files, or (fallback) its main file. */
+  from: 'files' | 'main';
+}
+
+type RequestFn = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+
+let loading: Promise<UndiciParts> | undefined;
+
+export function loadUndici(): Promise<UndiciParts> {
+  loading ??= fromFiles().catch(fromMain);
+  return loading;
+}
+
+async function fromFiles(): Promise<UndiciParts> {
+  const [requestModule, globalModule] = await Promise.all([
+    import('undici/lib/api/api-request.js') as Promise<{ default: RequestFn }>,
+    // sets undici's global dispatcher (an Agent) unless one is set already, as the main file does
+    import('undici/lib/global.js') as Promise<{ default: { getGlobalDispatcher(): Dispatcher } }>,
+  ]);
+  const send = requestModule.default;
+  const { getGlobalDispatcher } = globalModule.default;
+  if (typeof send !== 'function' || typeof getGlobalDispatcher !== 'function') throw new Error('undici moved its files');
+  return {
+    request(url, { dispatcher, ...options }) {
+      const { origin, pathname, search } = new URL(url);
+      return send.call(dispatcher ?? getGlobalDispatcher(), { ...options, origin, path: `${pathname}${search}` });
+    },
+    // the proxy agent needs the methods undici's main file adds to every dispatcher (its tunnel
+    // uses connect()): with a proxy configured, the main file is loaded
+    async envHttpProxyAgent() {
+      const { EnvHttpProxyAgent } = await import('undici');
+      return new EnvHttpProxyAgent();
+    },
+    from: 'files',
+  };
+}
+
+async function fromMain(): Promise<UndiciParts> {
+  const undici = await import('undici');
+  return {
+    request: (url, options) => undici.request(url, options),
+    envHttpProxyAgent: async () => new undici.EnvHttpProxyAgent(),
+    from: 'main',
+  };
+}
