@@ -1,5 +1,7 @@
 // Reading the config file and replacing it atomically (temp file, fsync, rename); no locking, no parsing.
-import { chmod, mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+// node:fs, not node:fs/promises: the promise API is reached through `fs.promises` when a write
+// needs it, so reading (all `lcs token` does) does not pay the millisecond that loading it costs
+import * as fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -9,7 +11,7 @@ export const DIR_MODE = 0o700;
 /** The file's text, or `undefined` when it does not exist. Other failures → ConfigError ERR_CONFIG_IO. */
 export async function readTextFile(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await new Promise<string>((resolve, reject) => fs.readFile(file, 'utf8', (error, text) => (error ? reject(error) : resolve(text))));
   } catch (error) {
     if (codeOf(error) === 'ENOENT') return undefined;
     throw ioError(`Cannot read the config file ${file}`, file, error);
@@ -20,9 +22,9 @@ export async function readTextFile(file: string): Promise<string | undefined> {
 export async function ensureDir(file: string): Promise<void> {
   const dir = path.dirname(file);
   try {
-    const created = await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    const created = await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
     // mkdir's mode is filtered by the umask; set it exactly on the folders made here
-    if (created !== undefined) await chmod(dir, DIR_MODE);
+    if (created !== undefined) await fs.promises.chmod(dir, DIR_MODE);
   } catch (error) {
     throw ioError(`Cannot create the config folder ${dir}`, file, error);
   }
@@ -37,7 +39,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   const temp = tempPathOf(file);
   let renamed = false;
   try {
-    const handle = await open(temp, 'wx', FILE_MODE);
+    const handle = await fs.promises.open(temp, 'wx', FILE_MODE);
     try {
       await handle.writeFile(text, 'utf8');
       await handle.chmod(FILE_MODE);
@@ -51,7 +53,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   } catch (error) {
     throw ioError(`Cannot write the config file ${file}`, file, error);
   } finally {
-    if (!renamed) await unlink(temp).catch(() => undefined);
+    if (!renamed) await fs.promises.unlink(temp).catch(() => undefined);
   }
 }
 
@@ -74,13 +76,13 @@ export async function removeOrphanTemps(file: string): Promise<void> {
   const pattern = /^\d+\.[0-9a-f]{12}\.tmp$/;
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fs.promises.readdir(dir);
   } catch {
     return;
   }
   for (const name of names) {
     if (name.startsWith(prefix) && pattern.test(name.slice(prefix.length))) {
-      await unlink(path.join(dir, name)).catch(() => undefined);
+      await fs.promises.unlink(path.join(dir, name)).catch(() => undefined);
     }
   }
 }
@@ -89,7 +91,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   // Windows refuses to replace a file another process has open for a moment; retry briefly
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await rename(from, to);
+      await fs.promises.rename(from, to);
       return;
     } catch (error) {
       const code = codeOf(error);
@@ -102,7 +104,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 async function syncDir(dir: string): Promise<void> {
   // makes the rename itself durable; not possible on every platform (Windows), hence best effort
   try {
-    const handle = await open(dir, 'r');
+    const handle = await fs.promises.open(dir, 'r');
     try {
       await handle.sync();
     } finally {
