@@ -2,7 +2,7 @@
 // each field) and returns plain data or a typed error. It never echoes a received value.
 import * as v from 'valibot';
 import { OAuthError, ResponseError } from '../errors.js';
-import { scrub } from '../redact.js';
+import { scrubber } from '../redact.js';
 import type { HttpResponse } from '../http/types.js';
 import { remedyFor } from './remedies.js';
 import { OAuthErrorSchema } from './schemas.js';
@@ -46,18 +46,19 @@ function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError |
   if (!parsed.success) return undefined;
   const body = parsed.output;
   // every text field is the server's: scrub them all, in case one echoes what was sent
-  const clean = (text: string | undefined) => (text === undefined ? undefined : scrub(text, ex.secrets));
+  const scrub = scrubber(ex.secrets);
+  const clean = (text: string | undefined) => (text === undefined ? undefined : scrub(text));
   const description = clean(body.error_description);
   const codes = body.error_codes ?? codesFromDescription(description);
   const aadsts = codes[0] === undefined ? '' : ` (AADSTS${codes[0]})`;
   const summary = summarise(description) ?? `the ${ex.what} refused the request (HTTP ${ex.response.status})`;
   const signInAgain = refresh && SIGN_IN_AGAIN.has(body.error);
-  const message = `${scrub(body.error, ex.secrets)}${aadsts}: ${summary}${signInAgain ? ' Sign in again: the refresh token can no longer be used.' : ''}`;
+  const message = `${scrub(body.error)}${aadsts}: ${summary}${signInAgain ? ' Sign in again: the refresh token can no longer be used.' : ''}`;
   return new OAuthError(
     message,
     {
       status: ex.response.status,
-      error: scrub(body.error, ex.secrets),
+      error: scrub(body.error),
       errorDescription: description,
       errorCodes: codes,
       traceId: clean(body.trace_id) ?? traceId(ex),
