@@ -66,8 +66,17 @@ async function clearLog(): Promise<void> {
 const tokenRequests = () => emulator.requests.filter((r) => r.path.includes('/oauth2/token')).length;
 
 // the device-code wait runs in a child process while the in-process rows are measured
-const deviceEmulator = await lib.startEmulator({ tls, tenantDomain: DOMAIN, users: [USER], clients: [{ clientId: PUBLIC_ID, allowPublicClientFlows: true }], deviceCodeIntervalSeconds: N.deviceInterval });
-const deviceRun = runDeviceWait();
+// (a second child, a bare undici.request() poller, is the floor of that wait in the same run)
+const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
+const deviceEmulator = await lib.startEmulator({
+  tls,
+  tenantDomain: DOMAIN,
+  users: [USER],
+  clients: [{ clientId: PUBLIC_ID, allowPublicClientFlows: true }, { clientId: FLOOR_ID, allowPublicClientFlows: true }],
+  deviceCodeIntervalSeconds: N.deviceInterval,
+});
+const deviceRun = runDeviceWait('library');
+const deviceFloorRun = runDeviceWait('floor');
 
 // ---- 1. sequential acquisitions: library vs floor vs adal-node ----------------------------------
 // The floor sends the same request the library sends (same headers, a fresh correlation id each
@@ -301,20 +310,26 @@ rows.push({
 log(`processes: ${JSON.stringify(results['processes'])}`);
 
 // ---- 5. the device-code wait (child process, started at the beginning) ----------------------------
-const device = await deviceRun;
+const [device, deviceFloor] = await Promise.all([deviceRun, deviceFloorRun]);
 const maxPolls = Math.ceil(N.deviceWait / N.deviceInterval) + 1;
-results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls };
+results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor };
 rows.push({
   what: `device-code wait of ${N.deviceWait} s with \`interval\` ${N.deviceInterval}`,
-  measured: `${device.polls} polls, ${round(device.cpuMs, 1)} ms CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
+  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×; startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
   budget: `polls ≤ ${maxPolls}; CPU ≤ 50 ms`,
   pass: device.polls <= maxPolls && device.cpuMs <= 50 && device.outcome === 'ERR_DEVICE_CODE_TIMEOUT',
 });
 
-async function runDeviceWait(): Promise<{ polls: number; cpuMs: number; wallMs: number; outcome: string; startupSpilloverCpuMs: number }> {
-  const script = `
-    const lib = await import(process.env.BENCH_LIB);
-    const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${PUBLIC_ID}', resource: '${RESOURCE}' });
+type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: string; startupSpilloverCpuMs: number };
+
+/**
+ * One waiting process: requests a device code that nobody approves, settles, then waits N.deviceWait
+ * seconds on it, reporting the CPU of the wait. `library`: pollDeviceCode() from dist/. `floor`: the
+ * same wait done by hand with bare undici.request() POSTs + JSON.parse every `interval` seconds.
+ */
+async function runDeviceWait(mode: 'library' | 'floor'): Promise<DeviceWait> {
+  const clientId = mode === 'library' ? PUBLIC_ID : FLOOR_ID;
+  const settle = `
     // V8 finishes startup work (compiling, GC) on background threads for about a second, which
     // process.cpuUsage() counts: let it settle first, and report it apart from the wait
     const settle = process.cpuUsage();
@@ -322,20 +337,47 @@ async function runDeviceWait(): Promise<{ polls: number; cpuMs: number; wallMs: 
     const settleCpu = process.cpuUsage(settle);
     const before = process.cpuUsage();
     const t0 = performance.now();
-    let outcome = 'token';
-    try { await lib.pollDeviceCode(code, { authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', timeoutSeconds: ${N.deviceWait} }); }
-    catch (error) { outcome = error.code ?? String(error); }
+    let outcome = 'token';`;
+  const report = `
     const cpu = process.cpuUsage(before);
     console.log(JSON.stringify({ outcome, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - t0, startupSpilloverCpuMs: (settleCpu.user + settleCpu.system) / 1000 }));`;
+  const script =
+    mode === 'library'
+      ? `
+    const lib = await import(process.env.BENCH_LIB);
+    const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${clientId}', resource: '${RESOURCE}' });
+    ${settle}
+    try { await lib.pollDeviceCode(code, { authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', timeoutSeconds: ${N.deviceWait} }); }
+    catch (error) { outcome = error.code ?? String(error); }
+    ${report}`
+      : `
+    const { request } = await import('undici');
+    const post = async (path, body) => {
+      const res = await request(process.env.BENCH_URL + '/${DOMAIN}/oauth2/' + path + '?api-version=1.0', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      return JSON.parse(await res.body.text());
+    };
+    const code = await post('devicecode', 'client_id=${clientId}&resource=${encodeURIComponent(RESOURCE)}');
+    ${settle}
+    const end = Date.now() + ${N.deviceWait} * 1000;
+    const form = 'grant_type=device_code&client_id=${clientId}&resource=${encodeURIComponent(RESOURCE)}&code=' + encodeURIComponent(code.device_code);
+    for (;;) {
+      const left = end - Date.now();
+      if (left <= 0) { outcome = 'ERR_DEVICE_CODE_TIMEOUT'; break; }
+      await new Promise((ok) => setTimeout(ok, Math.min(Number(code.interval) * 1000, left)));
+      const answer = await post('token', form);
+      if (answer.error !== 'authorization_pending') { outcome = answer.error ?? 'token'; break; }
+    }
+    ${report}`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
     env: { ...process.env, BENCH_LIB: pathToFileURL(join(root, 'dist/index.js')).href, BENCH_URL: deviceEmulator.url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk));
   await new Promise((ok) => child.on('close', ok));
-  const parsed = JSON.parse(out) as { outcome: string; cpuMs: number; wallMs: number; startupSpilloverCpuMs: number };
-  const polls = deviceEmulator.requests.filter((r) => r.form['grant_type'] === 'device_code').length;
+  const parsed = JSON.parse(out) as Omit<DeviceWait, 'polls'>;
+  const polls = deviceEmulator.requests.filter((r) => r.form['grant_type'] === 'device_code' && r.form['client_id'] === clientId).length;
   return { ...parsed, polls };
 }
 
