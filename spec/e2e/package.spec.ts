@@ -14,11 +14,12 @@ import * as source from '../../lib/index.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INDEX = join(ROOT, 'dist/index.js');
 const BIN = join(ROOT, 'dist/cli/bin.cjs');
+const WATCH = fileURLToPath(new URL('../support/loaded-packages.cjs', import.meta.url));
 type Lib = typeof source;
 
-function run(file: string, argv: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(file: string, argv: readonly string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [file, ...argv], { env: { PATH: process.env.PATH, CI: 'true', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, file === process.execPath ? argv : [file, ...argv], { env: { PATH: process.env.PATH, CI: 'true', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -104,6 +105,11 @@ describe('the built package (dist/)', () => {
     assert.equal(token.code, 0, token.stderr);
     assert.equal(token.stdout, login.stdout);
     assert.equal(token.stderr, '');
+    // a valid saved token is printed without loading any package (undici, a CommonJS package,
+    // would show in require.cache; the bin compiles in what it uses of valibot)
+    const loaded = await run(process.execPath, ['-r', WATCH, BIN, 'lcs', 'token'], env);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    assert.deepEqual(JSON.parse(loaded.stderr), []);
     const decoded = await run(BIN, ['decode', token.stdout.trim().slice('Bearer '.length)], env);
     assert.equal(decoded.code, 0, decoded.stderr);
     assert.equal(JSON.parse(decoded.stdout).unique_name, demo.user.username);
