@@ -10,25 +10,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as source from '../../lib/index.js';
+import { runCli } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INDEX = join(ROOT, 'dist/index.js');
 const BIN = join(ROOT, 'dist/cli/bin.cjs');
 const WATCH = fileURLToPath(new URL('../support/loaded-packages.cjs', import.meta.url));
 type Lib = typeof source;
-
-function run(file: string, argv: readonly string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, file === process.execPath ? argv : [file, ...argv], { env: { PATH: process.env.PATH, CI: 'true', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 /** The files an ES module loads statically (relative imports followed), and the bare specifiers they name. */
 function staticGraph(entry: string): { files: string[]; packages: string[] } {
@@ -98,22 +86,23 @@ describe('the built package (dist/)', () => {
   it('the built CLI signs in, prints the saved token, decodes it and reports its version', async () => {
     const demo = lib.EMULATOR_DEMO;
     const env = { D365FO_AUTH_CONFIG: join(dir, 'config.json'), D365FO_AUTHORITY_HOST: emu.url };
-    const login = await run(BIN, ['lcs', 'login', '--username', demo.user.username, '--password-stdin', '--client-id', demo.publicClient.clientId], env, `${demo.user.password}\n`);
+    const built = (argv: string[], node = [BIN]) => runCli(argv, { node, env });
+    const login = await runCli(['lcs', 'login', '--username', demo.user.username, '--password-stdin', '--client-id', demo.publicClient.clientId], { node: [BIN], env, stdin: `${demo.user.password}\n` });
     assert.equal(login.code, 0, login.stderr);
     assert.match(login.stdout, /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    const token = await run(BIN, ['lcs', 'token'], env);
+    const token = await built(['lcs', 'token']);
     assert.equal(token.code, 0, token.stderr);
     assert.equal(token.stdout, login.stdout);
     assert.equal(token.stderr, '');
     // a valid saved token is printed without loading any package (undici, a CommonJS package,
     // would show in require.cache; the bin compiles in what it uses of valibot)
-    const loaded = await run(process.execPath, ['-r', WATCH, BIN, 'lcs', 'token'], env);
+    const loaded = await built(['lcs', 'token'], ['-r', WATCH, BIN]);
     assert.equal(loaded.code, 0, loaded.stderr);
     assert.deepEqual(JSON.parse(loaded.stderr), []);
-    const decoded = await run(BIN, ['decode', token.stdout.trim().slice('Bearer '.length)], env);
+    const decoded = await built(['decode', token.stdout.trim().slice('Bearer '.length)]);
     assert.equal(decoded.code, 0, decoded.stderr);
     assert.equal(JSON.parse(decoded.stdout).unique_name, demo.user.username);
-    const version = await run(BIN, ['--version'], {});
+    const version = await built(['--version']);
     assert.equal(version.stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
   });
 

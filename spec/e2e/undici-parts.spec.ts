@@ -10,20 +10,23 @@ import { describe, it } from 'node:test';
 import { loadUndici } from '../../lib/http/undici.js';
 
 const WORKER = fileURLToPath(new URL('../support/undici-worker.ts', import.meta.url));
+const MOVED = fileURLToPath(new URL('../support/undici-moved.mjs', import.meta.url));
 
 describe('the undici parts the transport loads', () => {
   it('come from undici files, not the fallback to its main file', async () => {
     assert.equal((await loadUndici()).from, 'files');
   });
 
-  it('carry a whole grant against the emulator without loading undici\'s main file, and with a proxy only then', () => {
-    const run = (env: Record<string, string>) => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', WORKER], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  it('carry a whole grant against the emulator without loading undici\'s main file; with a proxy, or moved files, the main file does', () => {
+    const run = (env: Record<string, string>, preload: string[] = []) => {
+      const r = spawnSync(process.execPath, [...preload, '--import', 'tsx', WORKER], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as { resource: string; mainLoaded: boolean; from: string };
     };
     assert.deepEqual(run({}), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: false, from: 'files' });
     // a proxy that NO_PROXY bypasses: the proxy agent (which needs the main file) is still made
     assert.deepEqual(run({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' }), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'files' });
+    // a newer undici that moved the files: the main file carries the grant
+    assert.deepEqual(run({}, ['--import', MOVED]), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'main' });
   });
 });

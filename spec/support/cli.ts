@@ -29,13 +29,16 @@ export async function runMain(argv: string[], options: { env?: Record<string, st
   return { code, stdout, stderr };
 }
 
-/** The real executable as a child process (tsx), with a clean environment plus `env`. */
+/**
+ * The real executable as a child process, with a clean environment plus `env`: the source bin via
+ * tsx, or with `node` the node arguments that run another one (e.g. `['dist/cli/bin.cjs']`).
+ */
 export function runCli(
   argv: string[],
-  options: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number; interruptWhen?: (stderr: string) => boolean } = {},
+  options: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number; interruptWhen?: (stderr: string) => boolean; node?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...argv], {
+    const child = spawn(process.execPath, [...(options.node ?? ['--import', 'tsx', BIN]), ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NODE_NO_WARNINGS: '1', ...options.env } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
