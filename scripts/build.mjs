@@ -12,9 +12,9 @@
 //   security role) is compiled in, so importing the library never loads jose. Signing (the
 //   emulator) uses the jose package itself.
 // - dist/cli/bin.cjs: the CLI, one self-contained file with the same lazy parts inlined, so a
-//   command such as `lcs token` loads one module; dist/cli/emulator.cjs: the emulator for
-//   `d365fo-auth emulator`. An application bundle: it also compiles in the parts of valibot it
-//   uses. undici and jose (signing) stay external.
+//   command such as `lcs token` loads one module; `d365fo-auth emulator` loads the library's
+//   dist/emulator.js. An application bundle: it also compiles in the parts of valibot it uses.
+//   undici and jose (signing) stay external.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
@@ -48,7 +48,8 @@ const common = {
 
 await esbuild.build({
   ...common,
-  entryPoints: { index: 'lib/index.ts' },
+  // the emulator is an entry of its own (dist/emulator.js, not exported) so that the CLI loads the same file
+  entryPoints: { index: 'lib/index.ts', emulator: 'lib/emulator/index.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -64,15 +65,15 @@ await esbuild.build({
   plugins: [
     dependencies(['jose/jwt/decode', 'valibot']),
     {
-      // the emulator (it imports no client code) is a file of its own, read only by `d365fo-auth emulator`
+      // the emulator (it imports no client code) is the library's dist/emulator.js, loaded only by
+      // `d365fo-auth emulator`
       name: 'emulator-file',
       setup(build) {
-        build.onResolve({ filter: /\/emulator\/index\.js$/ }, () => ({ path: './emulator.cjs', external: true }));
+        build.onResolve({ filter: /\/emulator\/index\.js$/ }, () => ({ path: '../emulator.js', external: true }));
       },
     },
   ],
 });
-await esbuild.build({ ...cli, entryPoints: { emulator: 'lib/emulator/index.ts' }, plugins: [dependencies([])] });
 chmodSync('dist/cli/bin.cjs', 0o755);
 
 // the types: one .d.ts per source module, as tsc writes them

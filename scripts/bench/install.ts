@@ -32,7 +32,7 @@ export function pack(root: string, dest: string): PackInfo {
   const unwanted = files.filter(
     (f) => /^(spec|fixtures|lib|scripts)\//.test(f) || /\.map$/.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /^bench-results/.test(f),
   );
-  const emulatorBytes = info!.files.filter((f) => /^dist\/(emulator\/|chunks\/emulator-|cli\/emulator\.cjs$)/.test(f.path)).reduce((sum, f) => sum + f.size, 0);
+  const emulatorBytes = info!.files.filter((f) => /^dist\/(emulator\/|emulator\.js$)/.test(f.path)).reduce((sum, f) => sum + f.size, 0);
   return { tarball: join(dest, info!.filename), files, unpackedBytes: info!.unpackedSize, emulatorBytes, unwanted };
 }
 
