@@ -22,14 +22,15 @@ export interface Series {
 /**
  * Runs `warmup` untimed operations of every series, then `count` timed ones each, in chunks of
  * `chunk` that rotate between the series, so drift (GC, thermal, the server's growing state) hits
- * them alike.
+ * them alike. `between` (untimed) runs before every chunk, e.g. to empty the server's request log.
  */
-export async function interleave(series: Series[], count: number, warmup: number, chunk = 100): Promise<void> {
+export async function interleave(series: Series[], count: number, warmup: number, chunk = 100, between?: () => Promise<void>): Promise<void> {
   for (const s of series) for (let i = 0; i < warmup; i++) await s.op();
   for (let done = 0, round = 0; done < count; done += chunk, round++) {
     const n = Math.min(chunk, count - done);
     for (let k = 0; k < series.length; k++) {
       const s = series[(k + round) % series.length]!;
+      await between?.();
       for (let i = 0; i < n; i++) {
         const started = performance.now();
         await s.op();
