@@ -37,8 +37,8 @@ async function fromFiles(): Promise<UndiciParts> {
   if (typeof send !== 'function' || typeof getGlobalDispatcher !== 'function') throw new Error('undici moved its files');
   return {
     request(url, { dispatcher, ...options }) {
-      const { origin, pathname, search } = new URL(url);
-      return send.call(dispatcher ?? getGlobalDispatcher(), { ...options, origin, path: `${pathname}${search}` });
+      const { origin, path } = splitUrl(url);
+      return send.call(dispatcher ?? getGlobalDispatcher(), { ...options, origin, path });
     },
     // the proxy agent needs the methods undici's main file adds to every dispatcher (its tunnel
     // uses connect()): with a proxy configured, the main file is loaded
@@ -48,6 +48,19 @@ async function fromFiles(): Promise<UndiciParts> {
     },
     from: 'files',
   };
+}
+
+/** Origin and path of a URL; the few URLs a process sends to are parsed once. */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (!split) {
+    const { origin, pathname, search } = new URL(url);
+    split = { origin, path: `${pathname}${search}` };
+    if (splitUrls.size >= 64) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
 }
 
 async function fromMain(): Promise<UndiciParts> {
