@@ -92,13 +92,14 @@ function aborted(url: string): TransportError {
 
 async function viaUndici(request: HttpRequest, options: TransportOptions, signal: EventEmitter, maxBytes: number): Promise<HttpResponse> {
   const undici = await loadUndici();
-  const dispatcher = options.dispatcher ?? (await defaultDispatcher(undici));
+  // without a proxy there is nothing to wait for: undici's global dispatcher is used
+  const dispatcher = options.dispatcher ?? defaultDispatcher(undici);
   const res = await undici.request(request.url, {
     method: request.method,
     headers: request.headers,
     body: request.body,
     signal,
-    ...(dispatcher ? { dispatcher } : {}),
+    ...(dispatcher ? { dispatcher: await dispatcher } : {}),
   });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(res.headers)) {

@@ -86,8 +86,8 @@ describe('the built package (dist/)', () => {
   it('the built CLI signs in, prints the saved token, decodes it and reports its version', async () => {
     const demo = lib.EMULATOR_DEMO;
     const env = { D365FO_AUTH_CONFIG: join(dir, 'config.json'), D365FO_AUTHORITY_HOST: emu.url };
-    const built = (argv: string[], node = [BIN]) => runCli(argv, { node, env });
-    const login = await runCli(['lcs', 'login', '--username', demo.user.username, '--password-stdin', '--client-id', demo.publicClient.clientId], { node: [BIN], env, stdin: `${demo.user.password}\n` });
+    const built = (argv: string[], extra: { node?: string[]; stdin?: string } = {}) => runCli(argv, { node: [BIN], env, ...extra });
+    const login = await built(['lcs', 'login', '--username', demo.user.username, '--password-stdin', '--client-id', demo.publicClient.clientId], { stdin: `${demo.user.password}\n` });
     assert.equal(login.code, 0, login.stderr);
     assert.match(login.stdout, /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const token = await built(['lcs', 'token']);
@@ -96,7 +96,7 @@ describe('the built package (dist/)', () => {
     assert.equal(token.stderr, '');
     // a valid saved token is printed without loading any package (undici, a CommonJS package,
     // would show in require.cache; the bin compiles in what it uses of valibot)
-    const loaded = await built(['lcs', 'token'], ['-r', WATCH, BIN]);
+    const loaded = await built(['lcs', 'token'], { node: ['-r', WATCH, BIN] });
     assert.equal(loaded.code, 0, loaded.stderr);
     assert.deepEqual(JSON.parse(loaded.stderr), []);
     const decoded = await built(['decode', token.stdout.trim().slice('Bearer '.length)]);
