@@ -1,4 +1,4 @@
-// The request log entry: method, path, headers and form with every secret replaced by [redacted]. Nothing else.
+// The request log: entries of method, path, headers and form with every secret replaced by [redacted], newest 10,000 kept.
 import type { RecordedRequest } from './types.js';
 
 export const REDACTED = '[redacted]';
@@ -41,4 +41,27 @@ export function recordRequest(method: string, url: URL, headers: Record<string, 
     headers: Object.freeze(h),
     form: Object.freeze(redactFields(form)),
   });
+}
+
+/** How many requests an emulator's log keeps: recording one more forgets the oldest. */
+export const MAX_LOGGED_REQUESTS = 10_000;
+
+/** The newest `capacity` recorded requests, oldest first, so a long-lived emulator does not grow forever. */
+export class RequestLog {
+  private entries: RecordedRequest[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  add(entry: RecordedRequest): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.shift();
+  }
+
+  list(): RecordedRequest[] {
+    return [...this.entries];
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
 }

@@ -11,7 +11,7 @@ import { deviceCodeEndpoint } from './devicecode.js';
 import { errorPage, jwks, openidConfiguration, userRealm } from './discovery.js';
 import { FaultQueue } from './faults.js';
 import { tokenEndpoint } from './grants.js';
-import { recordRequest } from './record.js';
+import { MAX_LOGGED_REQUESTS, recordRequest, RequestLog } from './record.js';
 import type { EmulatorState } from './state.js';
 import { newTraceId, type TokenMinter } from './tokens.js';
 import type { EmulatorOptions, EmulatorResponse, Fault, RecordedRequest } from './types.js';
@@ -40,15 +40,15 @@ export interface RunningServer {
 export async function startServer(options: EmulatorOptions, state: EmulatorState, minter: TokenMinter): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const faultQueue = new FaultQueue();
-  let log: RecordedRequest[] = [];
+  const log = new RequestLog(MAX_LOGGED_REQUESTS);
   const delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const deviceLogin = createDeviceLogin();
   let origin = '';
   const control: ControlHooks = {
     inject: (f, c) => faultQueue.add(f, c),
     clearFaults: () => faultQueue.clear(),
-    requests: () => [...log],
-    clearRequests: () => { log = []; },
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
   };
 
   const delay = (ms: number) =>
@@ -84,7 +84,7 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     if (segments[0] === CONTROL_PREFIX) return send(res, controlRoute(ctx, segments.slice(1)));
 
     const recorded = recordRequest(ctx.method, url, headers, form);
-    log.push(recorded);
+    log.add(recorded);
     const fault = faultQueue.take(recorded);
     if (fault?.delayMs) await delay(fault.delayMs);
     let response: EmulatorResponse;
@@ -154,7 +154,7 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     origin,
     address: { host, port, loopback },
     faults: faultQueue,
-    requests: () => [...log],
+    requests: () => log.list(),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const d of delays) { clearTimeout(d.timer); d.resolve(); }

@@ -49,6 +49,39 @@ export function sameSecret(a: string, b: string): boolean {
 
 const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
+/** How many refresh tokens an emulator remembers: issuing one more forgets the oldest. */
+export const MAX_REFRESH_TOKENS = 10_000;
+/** A settled or expired device code is forgotten this long after its expiry. */
+const DEVICE_CODE_GRACE_MS = 10 * 60_000;
+
+/**
+ * Refresh tokens by value, oldest first. Bounded, so a long-lived emulator (a CI service, the bench)
+ * does not grow forever: a forgotten token is refused like any unknown one (invalid_grant, 70000).
+ */
+export class RefreshTokenStore {
+  private readonly records = new Map<string, RefreshTokenRecord>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  add(token: string, record: RefreshTokenRecord): void {
+    this.records.set(token, record);
+    // a Map iterates in insertion order: the first key is the oldest token
+    while (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value!);
+  }
+
+  get(token: string): RefreshTokenRecord | undefined {
+    return this.records.get(token);
+  }
+
+  values(): IterableIterator<RefreshTokenRecord> {
+    return this.records.values();
+  }
+}
+
 export class EmulatorState {
   readonly tenantId: string;
   readonly tenantDomain: string;
@@ -59,7 +92,7 @@ export class EmulatorState {
   readonly deviceCodeLifetimeSeconds: number;
   readonly autoApproveAfterSeconds: number | undefined;
   readonly clockOffsetMs: number;
-  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  private readonly refreshTokens = new RefreshTokenStore(MAX_REFRESH_TOKENS);
   private readonly deviceCodes = new Map<string, DeviceCodeRecord>();
 
   constructor(options: EmulatorOptions) {
@@ -118,7 +151,7 @@ export class EmulatorState {
 
   issueRefreshToken(clientId: string, username: string, resource: string): string {
     const token = `AwABAAAAvPM1KaPl.${randomBytes(48).toString('base64url')}`;
-    this.refreshTokens.set(token, { clientId, username, resource, issuedMs: this.nowMs(), status: 'active' });
+    this.refreshTokens.add(token, { clientId, username, resource, issuedMs: this.nowMs(), status: 'active' });
     return token;
   }
 
@@ -141,6 +174,7 @@ export class EmulatorState {
   // --- device codes -----------------------------------------------------------------------
 
   createDeviceCode(clientId: string, resource: string): DeviceCodeRecord {
+    this.forgetOldDeviceCodes();
     let userCode = '';
     do {
       userCode = Array.from({ length: 8 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
@@ -188,6 +222,16 @@ export class EmulatorState {
     delete record.timer;
     record.status = outcome;
     return true;
+  }
+
+  /** Drops codes that expired over DEVICE_CODE_GRACE_MS ago (a late poll still hears expired_token before that). */
+  private forgetOldDeviceCodes(): void {
+    const horizon = this.nowMs() - DEVICE_CODE_GRACE_MS;
+    for (const [userCode, r] of this.deviceCodes) {
+      if (r.expiresMs > horizon) continue;
+      if (r.timer) clearTimeout(r.timer);
+      this.deviceCodes.delete(userCode);
+    }
   }
 
   listDeviceCodes(): DeviceCodeRecord[] {

@@ -106,6 +106,6 @@ export interface EmulatorHandle {
   revokeRefreshTokens(username?: string): number;
   /** Marks refresh tokens expired through inactivity: redeeming them gives AADSTS700082. Returns how many. */
   expireRefreshTokens(username?: string): number;
-  /** A snapshot of what was received (control routes excluded), secrets redacted. */
+  /** A snapshot of what was received (control routes excluded; the newest 10,000), secrets redacted. */
   readonly requests: readonly RecordedRequest[];
 }
