@@ -121,7 +121,7 @@ export function parseShape<S extends v.GenericSchema>(ex: Exchange, schema: S, j
   const issue = parsed.issues[0];
   const field = issue.path?.map((item: { key: unknown }) => String(item.key)).join('.') ?? '(body)';
   const missing = issue.received === 'undefined';
-  // only a type name is worth showing ("string", "(number | string)"); not "!0", ">=0" or a literal
+  // only a type name is worth showing ("string", "(string | number)"); not "!0", ">=0" or a literal
   const expected = issue.expected && /^[(a-z][a-z |()]*$/i.test(issue.expected) ? ` (expected ${issue.expected})` : '';
   throw new ResponseError(
     'ERR_INVALID_RESPONSE',

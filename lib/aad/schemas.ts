@@ -2,11 +2,14 @@
 // Numbers arrive as strings on v1, so numeric fields accept both and output numbers.
 import * as v from 'valibot';
 
-/** A non-negative integer given as a JSON number or a numeric string ("3599"). */
+/**
+ * A non-negative integer given as a numeric string ("3599", what v1 sends) or a JSON number. The
+ * string comes first: a union tries its options in order, and a failed option costs an issue object.
+ */
 const NumericSchema = v.pipe(
   v.union([
-    v.pipe(v.number(), v.integer(), v.minValue(0)),
     v.pipe(v.string(), v.regex(/^\s*\d{1,15}\s*$/), v.transform(Number)),
+    v.pipe(v.number(), v.integer(), v.minValue(0)),
   ], 'a number or a numeric string'),
 );
 

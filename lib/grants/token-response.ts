@@ -7,6 +7,7 @@ import { TokenResponseSchema } from '../aad/schemas.js';
 
 /** Resources compare without case and without trailing slashes. */
 export function sameResource(a: string, b: string): boolean {
+  if (a === b) return true;
   const norm = (s: string) => s.trim().replace(/\/+$/, '').toLowerCase();
   return norm(a) === norm(b);
 }

@@ -119,8 +119,8 @@ describe('requestDeviceCode()', () => {
       ['verification_url missing', { verification_url: undefined }, 'field "verification_url" is missing.'],
       ['verification_url not a URL', { verification_url: 'see-the-leaflet-4711' }, 'field "verification_url" has the wrong type or format.'],
       ['expires_in missing', { expires_in: undefined }, 'field "expires_in" is missing.'],
-      ['expires_in non-numeric', { expires_in: 'fifteen-4711' }, 'field "expires_in" has the wrong type or format (expected (number | string)).'],
-      ['interval non-numeric', { interval: 'often-4711' }, 'field "interval" has the wrong type or format (expected (number | string)).'],
+      ['expires_in non-numeric', { expires_in: 'fifteen-4711' }, 'field "expires_in" has the wrong type or format (expected (string | number)).'],
+      ['interval non-numeric', { interval: 'often-4711' }, 'field "interval" has the wrong type or format (expected (string | number)).'],
       ['message a number', { message: 4711 }, 'field "message" has the wrong type or format (expected string).'],
     ];
     for (const [name, change, tail] of cases) {
