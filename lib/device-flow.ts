@@ -3,7 +3,7 @@
 // min(code expiry, caller timeout), on decline, or on abort. It sends nothing itself.
 import { systemClock } from './clock.js';
 import { DeviceCodeError, OAuthError, TransportError, InputError } from './errors.js';
-import { checkDeviceCode, redeemDeviceCode, type DeviceCode, type RedeemDeviceCodeOptions } from './grants/device-code.js';
+import { checkDeviceCode, pollOnce, type DeviceCode, type RedeemDeviceCodeOptions } from './grants/device-code.js';
 import type { AadToken } from './token.js';
 
 export interface PendingInfo {
@@ -50,8 +50,11 @@ export async function pollDeviceCode(deviceCode: DeviceCode, options: PollDevice
       throw new TransportError('ERR_ABORTED', 'Device-code sign-in was cancelled.', { url: '' });
     }
     polls++;
+    let waiting: string;
     try {
-      return await redeemDeviceCode(deviceCode, { ...options, clock });
+      const answer = await pollOnce(deviceCode, { ...options, clock });
+      if (!('waiting' in answer)) return answer;
+      waiting = answer.waiting;
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       if (EXPIRED.has(error.error)) {
@@ -60,11 +63,13 @@ export async function pollDeviceCode(deviceCode: DeviceCode, options: PollDevice
       if (DECLINED.has(error.error)) {
         throw new DeviceCodeError('ERR_DEVICE_CODE_DECLINED', 'The sign-in was declined at the verification page.', { cause: error });
       }
-      if (error.error === 'slow_down') interval += 5;
-      else if (!KEEP_POLLING.has(error.error)) throw error;
-      options.log?.(`device code: ${error.error}, next poll in ${interval} s`);
-      options.onPending?.({ secondsLeft: Math.max(0, Math.round((deadline - clock.now()) / 1000)), polls, interval, error: error.error });
+      // a "keep waiting" error outside a plain 400 still means keep waiting
+      if (error.error !== 'slow_down' && !KEEP_POLLING.has(error.error)) throw error;
+      waiting = error.error;
     }
+    if (waiting === 'slow_down') interval += 5;
+    options.log?.(`device code: ${waiting}, next poll in ${interval} s`);
+    options.onPending?.({ secondsLeft: Math.max(0, Math.round((deadline - clock.now()) / 1000)), polls, interval, error: waiting });
   }
 }
 

@@ -32,7 +32,8 @@ function describeBody(res: HttpResponse): string {
   return `${type}, ${Buffer.byteLength(res.body)} bytes`;
 }
 
-function tryJson(body: string): unknown {
+/** The parsed JSON of a body, or undefined when it is not JSON. */
+export function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -91,7 +92,7 @@ function summarise(description: string | undefined): string | undefined {
  */
 export function successJson(ex: Exchange, options: { refresh?: boolean } = {}): unknown {
   const { response } = ex;
-  const json = tryJson(response.body);
+  const json = parseJson(response.body);
   // only a body that carries `error` can be an OAuth error (spares the success path a parse)
   const hasError = json !== null && typeof json === 'object' && 'error' in json;
   const refused = hasError ? oauthError(ex, json, options.refresh ?? false) : undefined;

@@ -3,10 +3,11 @@
 import { inspect } from 'node:util';
 import { checkClientId, checkResource } from '../aad/input.js';
 import { deviceCodeUrl, resolveAuthority, tokenUrl } from '../aad/endpoints.js';
-import { parseShape, successJson } from '../aad/check.js';
+import * as v from 'valibot';
+import { parseJson, parseShape, successJson, type Exchange } from '../aad/check.js';
 import { checkCommon, postForm } from '../aad/exchange.js';
 import { checkTokenExchange } from './token-response.js';
-import { DeviceCodeResponseSchema } from '../aad/schemas.js';
+import { DeviceCodeResponseSchema, OAuthErrorSchema } from '../aad/schemas.js';
 import { systemClock } from '../clock.js';
 import { InputError, ResponseError } from '../errors.js';
 import { describeSecret } from '../redact.js';
@@ -93,7 +94,32 @@ export function checkDeviceCode(deviceCode: DeviceCode): void {
   }
 }
 
+/** A poll the server answered with "not yet": the OAuth `error` that says to keep waiting. */
+export interface KeepWaiting {
+  waiting: 'authorization_pending' | 'slow_down' | 'bad_verification_code';
+}
+
+const WAITING = new Set<string>(['authorization_pending', 'slow_down', 'bad_verification_code']);
+
+/** One redemption attempt: the token, or an OAuthError (`authorization_pending` and friends too). */
 export async function redeemDeviceCode(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions = {}): Promise<AadToken> {
+  const { ex, resource } = await sendRedemption(deviceCode, options);
+  return checkTokenExchange(ex, { expectedResource: resource });
+}
+
+/**
+ * One poll: the token, or "keep waiting" as a plain value. A waiting answer is checked against the
+ * OAuth error schema like any other, but no OAuthError is built and thrown for it: a sign-in waits
+ * through dozens of them, each in a process that has been idle for seconds. Any other refusal is
+ * an OAuthError, as from redeemDeviceCode.
+ */
+export async function pollOnce(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions = {}): Promise<AadToken | KeepWaiting> {
+  const { ex, resource } = await sendRedemption(deviceCode, options);
+  const waiting = keepWaiting(ex);
+  return waiting ? { waiting } : checkTokenExchange(ex, { expectedResource: resource });
+}
+
+async function sendRedemption(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions): Promise<{ ex: Exchange; resource: string }> {
   checkDeviceCode(deviceCode);
   const clientId = checkClientId(options.clientId ?? deviceCode.clientId);
   const resource = checkResource(options.resource ?? deviceCode.resource);
@@ -106,5 +132,12 @@ export async function redeemDeviceCode(deviceCode: DeviceCode, options: RedeemDe
     { ...options, clock: options.clock ?? systemClock },
     [deviceCode.deviceCode],
   );
-  return checkTokenExchange(ex, { expectedResource: resource });
+  return { ex, resource };
+}
+
+/** The `error` of a 400 OAuth error body that says to keep waiting, else undefined. */
+function keepWaiting(ex: Exchange): KeepWaiting['waiting'] | undefined {
+  if (ex.response.status !== 400) return undefined;
+  const parsed = v.safeParse(OAuthErrorSchema, parseJson(ex.response.body));
+  return parsed.success && WAITING.has(parsed.output.error) ? (parsed.output.error as KeepWaiting['waiting']) : undefined;
 }

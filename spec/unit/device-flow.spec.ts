@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { http, HttpResponse } from 'msw';
-import { pollDeviceCode, requestDeviceCode, DeviceCodeError, InputError, OAuthError, TransportError } from '../../lib/index.js';
+import { pollDeviceCode, requestDeviceCode, DeviceCodeError, InputError, OAuthError, ResponseError, TransportError } from '../../lib/index.js';
+import { pollOnce } from '../../lib/grants/device-code.js';
 import type { DeviceCode, PendingInfo, PollDeviceCodeOptions } from '../../lib/index.js';
 import { mockTransport } from '../support/msw.js';
 import { fakeClock, type FakeClock } from '../support/clock.js';
@@ -79,6 +80,19 @@ describe('pollDeviceCode()', () => {
     await promise;
     assert.equal(m.requests.length, 2);
     assert.equal(pending[0]?.error, 'bad_verification_code');
+  });
+
+  it('keeps polling on a "keep waiting" error sent with another status than 400', async () => {
+    const { m, pending, promise } = await setup([() => ests(errorBody('authorization_pending', 70016, 'Authorization is pending.'), 401), SUCCESS]);
+    await promise;
+    assert.equal(m.requests.length, 2);
+    assert.equal(pending[0]?.error, 'authorization_pending');
+  });
+
+  it('refuses a 400 "authorization_pending" whose body breaks the OAuth error schema', async () => {
+    const { m, promise } = await setup([() => ests({ error: 'authorization_pending', error_codes: 'not-a-list' }, 400)]);
+    await rejects(promise, { class: ResponseError, code: 'ERR_UNEXPECTED_STATUS' });
+    assert.equal(m.requests.length, 1);
   });
 
   it('tells onPending how many seconds are left', async () => {
@@ -211,5 +225,21 @@ describe('pollDeviceCode()', () => {
       code: 'ERR_INVALID_INPUT',
       message: 'pollDeviceCode() needs the object requestDeviceCode() returned.',
     });
+  });
+});
+
+describe('pollOnce()', () => {
+  it('answers "keep waiting" as a value, the token as a token, and throws any other refusal', async () => {
+    const clock = fakeClock();
+    const code = await issue(clock);
+    const m = poller(PENDING, SLOW_DOWN, BAD_CODE, () => ests(errorBody('code_expired', 70019, 'Verification code expired.'), 400), SUCCESS);
+    const once = () => pollOnce(code, { fetch: m.fetch, clock });
+    assert.deepEqual(await once(), { waiting: 'authorization_pending' });
+    assert.deepEqual(await once(), { waiting: 'slow_down' });
+    assert.deepEqual(await once(), { waiting: 'bad_verification_code' });
+    await rejects<OAuthError>(once(), { class: OAuthError, code: 'ERR_OAUTH' });
+    const token = await once();
+    assert.ok(!('waiting' in token));
+    assert.equal(token.accessToken, ACCESS_TOKEN);
   });
 });
