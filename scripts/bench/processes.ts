@@ -1,5 +1,7 @@
-// Whole-process timings for the bench: spawns commands many times, interleaved, and takes medians. No assertions.
+// Whole-process timings for the bench: spawns commands many times, interleaved, from a small child
+// process (spawn-times.mjs), and takes medians. No assertions.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { median } from './stats.js';
 
 export interface Command {
@@ -10,21 +12,14 @@ export interface Command {
   check?: ((stdout: string) => void) | undefined;
 }
 
+const RUNNER = fileURLToPath(new URL('./spawn-times.mjs', import.meta.url));
+
 /** Runs every command `runs` times (round robin, after one untimed run each); median wall ms per command. */
 export function timeProcesses(commands: Command[], runs: number, cwd: string): Record<string, number> {
-  const base: Record<string, string | undefined> = { ...process.env };
-  // users do not have the bench's test CA; their processes start without it
-  delete base['NODE_EXTRA_CA_CERTS'];
-  const times = new Map<string, number[]>(commands.map((c) => [c.name, []]));
-  for (let run = -1; run < runs; run++) {
-    for (const command of commands) {
-      const started = performance.now();
-      const result = spawnSync(process.execPath, command.args, { cwd, env: { ...base, ...command.env }, encoding: 'utf8' });
-      const elapsed = performance.now() - started;
-      if (result.status !== 0) throw new Error(`${command.name} exited with ${result.status}: ${result.stderr}`);
-      command.check?.(result.stdout);
-      if (run >= 0) times.get(command.name)!.push(elapsed);
-    }
-  }
-  return Object.fromEntries([...times].map(([name, values]) => [name, median(values)]));
+  const input = JSON.stringify({ commands: commands.map(({ name, args, env }) => ({ name, args, env })), runs, cwd });
+  const result = spawnSync(process.execPath, [RUNNER], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`timing processes failed: ${result.stderr}`);
+  const { times, stdout } = JSON.parse(result.stdout) as { times: Record<string, number[]>; stdout: Record<string, string> };
+  for (const command of commands) command.check?.(stdout[command.name] ?? '');
+  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
 }
