@@ -32,8 +32,7 @@ function describeBody(res: HttpResponse): string {
   return `${type}, ${Buffer.byteLength(res.body)} bytes`;
 }
 
-/** The parsed JSON of a body, or undefined when it is not JSON. */
-export function parseJson(body: string): unknown {
+function tryJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -74,6 +73,15 @@ function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError |
   );
 }
 
+/**
+ * The `error` of a body that is an OAuth error (checked against the schema), without building an
+ * OAuthError: for answers a caller expects many of, such as a device-code poll's "keep waiting".
+ */
+export function oauthErrorName(ex: Exchange): string | undefined {
+  const parsed = v.safeParse(OAuthErrorSchema, tryJson(ex.response.body));
+  return parsed.success ? parsed.output.error : undefined;
+}
+
 function codesFromDescription(description: string | undefined): number[] {
   const match = description?.match(/^AADSTS(\d+)/);
   return match ? [Number(match[1])] : [];
@@ -92,7 +100,7 @@ function summarise(description: string | undefined): string | undefined {
  */
 export function successJson(ex: Exchange, options: { refresh?: boolean } = {}): unknown {
   const { response } = ex;
-  const json = parseJson(response.body);
+  const json = tryJson(response.body);
   // only a body that carries `error` can be an OAuth error (spares the success path a parse)
   const hasError = json !== null && typeof json === 'object' && 'error' in json;
   const refused = hasError ? oauthError(ex, json, options.refresh ?? false) : undefined;

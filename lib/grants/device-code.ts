@@ -3,11 +3,10 @@
 import { inspect } from 'node:util';
 import { checkClientId, checkResource } from '../aad/input.js';
 import { deviceCodeUrl, resolveAuthority, tokenUrl } from '../aad/endpoints.js';
-import * as v from 'valibot';
-import { parseJson, parseShape, successJson, type Exchange } from '../aad/check.js';
+import { oauthErrorName, parseShape, successJson, type Exchange } from '../aad/check.js';
 import { checkCommon, postForm } from '../aad/exchange.js';
 import { checkTokenExchange } from './token-response.js';
-import { DeviceCodeResponseSchema, OAuthErrorSchema } from '../aad/schemas.js';
+import { DeviceCodeResponseSchema } from '../aad/schemas.js';
 import { systemClock } from '../clock.js';
 import { InputError, ResponseError } from '../errors.js';
 import { describeSecret } from '../redact.js';
@@ -138,6 +137,6 @@ async function sendRedemption(deviceCode: DeviceCode, options: RedeemDeviceCodeO
 /** The `error` of a 400 OAuth error body that says to keep waiting, else undefined. */
 function keepWaiting(ex: Exchange): KeepWaiting['waiting'] | undefined {
   if (ex.response.status !== 400) return undefined;
-  const parsed = v.safeParse(OAuthErrorSchema, parseJson(ex.response.body));
-  return parsed.success && WAITING.has(parsed.output.error) ? (parsed.output.error as KeepWaiting['waiting']) : undefined;
+  const error = oauthErrorName(ex);
+  return error !== undefined && WAITING.has(error) ? (error as KeepWaiting['waiting']) : undefined;
 }
