@@ -35,6 +35,8 @@ export interface Command {
   options: OptionTable;
   /** Lowest and highest number of positionals. */
   positionals?: [number, number];
+  /** The command always sends a request (`lcs token` does only when the saved token needs a refresh). */
+  sendsRequests?: true;
   run(ctx: Context): Promise<number>;
 }
 

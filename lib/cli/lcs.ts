@@ -14,6 +14,7 @@ async function showLcsConfig(ctx: Context): Promise<number> {
 export const lcsCommands: Command[] = [
   {
     path: ['lcs', 'login'],
+    sendsRequests: true,
     summary: 'Sign in to the LCS API with a service account (password grant) and save the session.',
     options: {
       username: { type: 'string', value: 'UPN', description: 'the account, e.g. svc-lcs@contoso.com' },
@@ -60,6 +61,7 @@ export const lcsCommands: Command[] = [
   },
   {
     path: ['lcs', 'refresh'],
+    sendsRequests: true,
     summary: 'Refresh the saved session now and save the new tokens.',
     options: { json },
     async run(ctx) {

@@ -30,6 +30,7 @@ async function target(ctx: Context, store: ConfigStore): Promise<Partial<ODataCo
 export const odataCommands: Command[] = [
   {
     path: ['odata', 'login'],
+    sendsRequests: true,
     summary: 'Sign in at a terminal with a device code and print a token for an F&O environment.',
     options: {
       config: configOpt,
@@ -71,6 +72,7 @@ export const odataCommands: Command[] = [
   },
   {
     path: ['odata', 'token'],
+    sendsRequests: true,
     summary: 'Print an app-only token (client credentials) for an F&O environment.',
     options: {
       config: configOpt,

@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INDEX = join(ROOT, 'dist/index.js');
 const BIN = join(ROOT, 'dist/cli/bin.cjs');
 const WATCH = fileURLToPath(new URL('../support/loaded-packages.cjs', import.meta.url));
+const FLAGS = fileURLToPath(new URL('../support/v8-flags.cjs', import.meta.url));
 type Lib = typeof source;
 
 /** The files an ES module loads statically (relative imports followed), and the bare specifiers they name. */
@@ -105,6 +106,16 @@ describe('the built package (dist/)', () => {
     assert.equal(JSON.parse(decoded.stdout).unique_name, demo.user.username);
     const version = await built(['--version']);
     assert.equal(version.stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+    // on Node 20 a command that sends requests keeps WebAssembly (undici's HTTP parser) on V8's
+    // baseline compiler (see lib/cli/bin.ts); the saved-token path of lcs token leaves V8 alone
+    const flagsOf = (stderr: string) => JSON.parse(/\nv8 flags: (.*)\n$/.exec(stderr)![1]!) as string[];
+    const refresh = await built(['lcs', 'refresh'], { node: ['-r', FLAGS, BIN] });
+    assert.equal(refresh.code, 0, refresh.stderr);
+    assert.match(refresh.stdout, /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    assert.deepEqual(flagsOf(refresh.stderr), process.versions.node.startsWith('20.') ? ['--liftoff-only'] : []);
+    const saved = await built(['lcs', 'token'], { node: ['-r', FLAGS, BIN] });
+    assert.equal(saved.stdout, refresh.stdout);
+    assert.deepEqual(flagsOf(saved.stderr), []);
   });
 
   it('the built CLI starts the emulator from its own file', async () => {
