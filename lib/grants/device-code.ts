@@ -100,25 +100,13 @@ export interface KeepWaiting {
 
 const WAITING = new Set<string>(['authorization_pending', 'slow_down', 'bad_verification_code']);
 
-/** One redemption attempt: the token, or an OAuthError (`authorization_pending` and friends too). */
-export async function redeemDeviceCode(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions = {}): Promise<AadToken> {
-  const { ex, resource } = await sendRedemption(deviceCode, options);
-  return checkTokenExchange(ex, { expectedResource: resource });
-}
-
 /**
- * One poll: the token, or "keep waiting" as a plain value. A waiting answer is checked against the
- * OAuth error schema like any other, but no OAuthError is built and thrown for it: a sign-in waits
- * through dozens of them, each in a process that has been idle for seconds. Any other refusal is
- * an OAuthError, as from redeemDeviceCode.
+ * One redemption attempt: the token, or "keep waiting" as a plain value. A waiting answer is checked
+ * against the OAuth error schema like any other, but no OAuthError is built and thrown for it: a
+ * sign-in waits through dozens of them, each in a process that has been idle for seconds. Any
+ * other refusal (expired, declined, invalid_client...) is an OAuthError.
  */
 export async function pollOnce(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions = {}): Promise<AadToken | KeepWaiting> {
-  const { ex, resource } = await sendRedemption(deviceCode, options);
-  const waiting = keepWaiting(ex);
-  return waiting ? { waiting } : checkTokenExchange(ex, { expectedResource: resource });
-}
-
-async function sendRedemption(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions): Promise<{ ex: Exchange; resource: string }> {
   checkDeviceCode(deviceCode);
   const clientId = checkClientId(options.clientId ?? deviceCode.clientId);
   const resource = checkResource(options.resource ?? deviceCode.resource);
@@ -131,7 +119,8 @@ async function sendRedemption(deviceCode: DeviceCode, options: RedeemDeviceCodeO
     { ...options, clock: options.clock ?? systemClock },
     [deviceCode.deviceCode],
   );
-  return { ex, resource };
+  const waiting = keepWaiting(ex);
+  return waiting ? { waiting } : checkTokenExchange(ex, { expectedResource: resource });
 }
 
 /** The `error` of a 400 OAuth error body that says to keep waiting, else undefined. */

@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { http } from 'msw';
 import { requestDeviceCode, InputError, OAuthError, ResponseError } from '../../../lib/index.js';
 import type { RequestDeviceCodeOptions } from '../../../lib/index.js';
-import { redeemDeviceCode } from '../../../lib/grants/device-code.js';
+import { pollOnce } from '../../../lib/grants/device-code.js';
 import { mockTransport, type MockTransport } from '../../support/msw.js';
 import { fakeClock } from '../../support/clock.js';
 import { CLIENT_ID, DEVICE_CODE, HOST, RESOURCE, TENANT, deviceCodeBody, ests, oauthError, rejects, tokenBody } from '../../support/aad.js';
@@ -157,11 +157,12 @@ describe('requestDeviceCode()', () => {
   });
 });
 
-describe('redeemDeviceCode()', () => {
+describe('pollOnce()', () => {
   it('posts the v1 dialect: grant_type=device_code, code, client_id, resource, no scope', async () => {
     const m = aad();
     const code = await requestDeviceCode(options(m, { tenant: TENANT }));
-    const token = await redeemDeviceCode(code, { fetch: m.fetch, tenant: TENANT, clock: fakeClock() });
+    const token = await pollOnce(code, { fetch: m.fetch, tenant: TENANT, clock: fakeClock() });
+    assert.ok(!('waiting' in token));
     const seen = m.requests[1]!;
     assert.equal(seen.url.href, `${HOST}/${TENANT}/oauth2/token?api-version=1.0`);
     assert.deepEqual(Object.fromEntries(seen.form), {
@@ -177,7 +178,7 @@ describe('redeemDeviceCode()', () => {
 
   it('rejects something that is not a device code before sending', async () => {
     const m = aad();
-    await rejects(redeemDeviceCode({} as never, { fetch: m.fetch }), {
+    await rejects(pollOnce({} as never, { fetch: m.fetch }), {
       class: InputError,
       code: 'ERR_INVALID_INPUT',
       message: 'pollDeviceCode() needs the object requestDeviceCode() returned.',
