@@ -23,7 +23,6 @@ export interface PollDeviceCodeOptions extends RedeemDeviceCodeOptions {
   onPending?: ((info: PendingInfo) => void) | undefined;
 }
 
-const KEEP_POLLING = new Set(['authorization_pending', 'bad_verification_code']);
 const EXPIRED = new Set(['code_expired', 'expired_token']);
 const DECLINED = new Set(['authorization_declined', 'access_denied']);
 
@@ -50,23 +49,18 @@ export async function pollDeviceCode(deviceCode: DeviceCode, options: PollDevice
       throw new TransportError('ERR_ABORTED', 'Device-code sign-in was cancelled.', { url: '' });
     }
     polls++;
-    let waiting: string;
-    try {
-      const answer = await pollOnce(deviceCode, { ...options, clock });
-      if (!('waiting' in answer)) return answer;
-      waiting = answer.waiting;
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      if (EXPIRED.has(error.error)) {
+    // authorization_pending, slow_down and bad_verification_code come back as a value (pollOnce)
+    const answer = await pollOnce(deviceCode, { ...options, clock }).catch((error: unknown) => {
+      if (error instanceof OAuthError && EXPIRED.has(error.error)) {
         throw new DeviceCodeError('ERR_DEVICE_CODE_EXPIRED', 'The device code expired before sign-in finished; start a new device-code sign-in.', { cause: error });
       }
-      if (DECLINED.has(error.error)) {
+      if (error instanceof OAuthError && DECLINED.has(error.error)) {
         throw new DeviceCodeError('ERR_DEVICE_CODE_DECLINED', 'The sign-in was declined at the verification page.', { cause: error });
       }
-      // a "keep waiting" error outside a plain 400 still means keep waiting
-      if (error.error !== 'slow_down' && !KEEP_POLLING.has(error.error)) throw error;
-      waiting = error.error;
-    }
+      throw error;
+    });
+    if (!('waiting' in answer)) return answer;
+    const waiting = answer.waiting;
     if (waiting === 'slow_down') interval += 5;
     options.log?.(`device code: ${waiting}, next poll in ${interval} s`);
     options.onPending?.({ secondsLeft: Math.max(0, Math.round((deadline - clock.now()) / 1000)), polls, interval, error: waiting });

@@ -123,9 +123,8 @@ export async function pollOnce(deviceCode: DeviceCode, options: RedeemDeviceCode
   return waiting ? { waiting } : checkTokenExchange(ex, { expectedResource: resource });
 }
 
-/** The `error` of a 400 OAuth error body that says to keep waiting, else undefined. */
+/** The `error` of an OAuth error body that says to keep waiting (whatever the status), else undefined. */
 function keepWaiting(ex: Exchange): KeepWaiting['waiting'] | undefined {
-  if (ex.response.status !== 400) return undefined;
   const error = oauthErrorName(ex);
   return error !== undefined && WAITING.has(error) ? (error as KeepWaiting['waiting']) : undefined;
 }
