@@ -1,12 +1,12 @@
 // openConfigStore(): a store handle that loads the implementation (store.ts, and through it the file
-// format and I/O) on its first call, so opening a store costs nothing. Forwarding only.
-import path from 'node:path';
+// format and I/O) on its first call, so opening a store costs nothing. Forwarding only. node:path is
+// taken when called, not imported (see paths.ts).
 import { defaultConfigPath } from './paths.js';
 import type { ConfigStore, ConfigStoreOptions } from './store.js';
 
 /** Opens the config store at `path` (default: `defaultConfigPath()`). Nothing is read or loaded until asked. */
 export function openConfigStore(options: ConfigStoreOptions = {}): ConfigStore {
-  const file = path.resolve(options.path ?? defaultConfigPath());
+  const file = process.getBuiltinModule('node:path').resolve(options.path ?? defaultConfigPath());
   let created: Promise<ConfigStore> | undefined;
   const store = (): Promise<ConfigStore> => (created ??= import('./store.js').then((m) => m.createConfigStore(file, options.lock)));
   return {

@@ -1,6 +1,7 @@
 // Where the config file lives by default, and the names of its sibling files; it does no I/O.
-import os from 'node:os';
-import path from 'node:path';
+// Part of what `import('d365fo-auth')` evaluates: node:os and node:path are taken when first called
+// (process.getBuiltinModule, Node >= 20.16), as every built-in a module imports statically costs
+// Node's ES module loader a wrapper module of its own at import time.
 
 export const CONFIG_DIR_NAME = 'd365fo-auth';
 export const CONFIG_FILE_NAME = 'config.json';
@@ -13,8 +14,9 @@ export const CONFIG_FILE_NAME = 'config.json';
 export function defaultConfigPath(
   env: Readonly<Record<string, string | undefined>> = process.env,
   platform: NodeJS.Platform = process.platform,
-  home: string = os.homedir(),
+  home: string = process.getBuiltinModule('node:os').homedir(),
 ): string {
+  const path = process.getBuiltinModule('node:path');
   const explicit = env['D365FO_AUTH_CONFIG'];
   if (explicit !== undefined && explicit.trim() !== '') return explicit;
   if (platform === 'win32') {
