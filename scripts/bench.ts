@@ -321,12 +321,12 @@ const maxPolls = Math.ceil(N.deviceWait / N.deviceInterval) + 1;
 results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor };
 rows.push({
   what: `device-code wait of ${N.deviceWait} s with \`interval\` ${N.deviceInterval}`,
-  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×; startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
+  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
   budget: `polls ≤ ${maxPolls}; CPU ≤ 50 ms`,
   pass: device.polls <= maxPolls && device.cpuMs <= 50 && device.outcome === 'ERR_DEVICE_CODE_TIMEOUT',
 });
 
-type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: string; startupSpilloverCpuMs: number };
+type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: string; startupSpilloverCpuMs: number; fullGcs: number; fullGcPauseMs: number };
 
 /**
  * One waiting process: requests a device code that nobody approves, settles, then waits N.deviceWait
@@ -336,17 +336,27 @@ type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: strin
 async function runDeviceWait(mode: 'library' | 'floor'): Promise<DeviceWait> {
   const clientId = mode === 'library' ? PUBLIC_ID : FLOOR_ID;
   const settle = `
+    // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
+    // count them and their main-thread pauses (the observer is set up before the measured window)
+    const { PerformanceObserver, constants } = await import('node:perf_hooks');
+    const fullGcs = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs.push(entry.duration);
+    }).observe({ entryTypes: ['gc'] });
     // V8 finishes startup work (compiling, GC) on background threads for about a second, which
     // process.cpuUsage() counts: let it settle first, and report it apart from the wait
     const settle = process.cpuUsage();
     await new Promise((ok) => setTimeout(ok, 2000));
     const settleCpu = process.cpuUsage(settle);
+    fullGcs.length = 0;
     const before = process.cpuUsage();
     const t0 = performance.now();
     let outcome = 'token';`;
   const report = `
     const cpu = process.cpuUsage(before);
-    console.log(JSON.stringify({ outcome, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - t0, startupSpilloverCpuMs: (settleCpu.user + settleCpu.system) / 1000 }));`;
+    const wallMs = performance.now() - t0;
+    await new Promise((ok) => setImmediate(ok)); // observer entries arrive asynchronously
+    console.log(JSON.stringify({ outcome, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, startupSpilloverCpuMs: (settleCpu.user + settleCpu.system) / 1000, fullGcs: fullGcs.length, fullGcPauseMs: fullGcs.reduce((a, b) => a + b, 0) }));`;
   const script =
     mode === 'library'
       ? `
