@@ -40,11 +40,20 @@ function tryJson(body: string): unknown {
   }
 }
 
+/**
+ * The body as a checked OAuth error, or undefined when it is not one. Only a body that carries
+ * `error` is checked against the schema (spares a token body a failed parse).
+ */
+function errorBody(json: unknown): v.InferOutput<typeof OAuthErrorSchema> | undefined {
+  if (json === null || typeof json !== 'object' || !('error' in json)) return undefined;
+  const parsed = v.safeParse(OAuthErrorSchema, json);
+  return parsed.success ? parsed.output : undefined;
+}
+
 /** The OAuth error in a body, or undefined when the body is not one. */
 function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError | undefined {
-  const parsed = v.safeParse(OAuthErrorSchema, json);
-  if (!parsed.success) return undefined;
-  const body = parsed.output;
+  const body = errorBody(json);
+  if (body === undefined) return undefined;
   // every text field is the server's: scrub them all, in case one echoes what was sent
   const scrub = scrubber(ex.secrets);
   const clean = (text: string | undefined) => (text === undefined ? undefined : scrub(text));
@@ -78,8 +87,7 @@ function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError |
  * OAuthError: for answers a caller expects many of, such as a device-code poll's "keep waiting".
  */
 export function oauthErrorName(ex: Exchange): string | undefined {
-  const parsed = v.safeParse(OAuthErrorSchema, tryJson(ex.response.body));
-  return parsed.success ? parsed.output.error : undefined;
+  return errorBody(tryJson(ex.response.body))?.error;
 }
 
 function codesFromDescription(description: string | undefined): number[] {
@@ -101,9 +109,7 @@ function summarise(description: string | undefined): string | undefined {
 export function successJson(ex: Exchange, options: { refresh?: boolean } = {}): unknown {
   const { response } = ex;
   const json = tryJson(response.body);
-  // only a body that carries `error` can be an OAuth error (spares the success path a parse)
-  const hasError = json !== null && typeof json === 'object' && 'error' in json;
-  const refused = hasError ? oauthError(ex, json, options.refresh ?? false) : undefined;
+  const refused = oauthError(ex, json, options.refresh ?? false);
   if (response.status !== 200) {
     if (refused) throw refused;
     throw new ResponseError(

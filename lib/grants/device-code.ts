@@ -93,12 +93,13 @@ export function checkDeviceCode(deviceCode: DeviceCode): void {
   }
 }
 
+/** The OAuth `error`s that tell a poller to keep waiting. */
+const WAITING = ['authorization_pending', 'slow_down', 'bad_verification_code'] as const;
+
 /** A poll the server answered with "not yet": the OAuth `error` that says to keep waiting. */
 export interface KeepWaiting {
-  waiting: 'authorization_pending' | 'slow_down' | 'bad_verification_code';
+  waiting: (typeof WAITING)[number];
 }
-
-const WAITING = new Set<string>(['authorization_pending', 'slow_down', 'bad_verification_code']);
 
 /**
  * One redemption attempt: the token, or "keep waiting" as a plain value. A waiting answer is checked
@@ -126,5 +127,5 @@ export async function pollOnce(deviceCode: DeviceCode, options: RedeemDeviceCode
 /** The `error` of an OAuth error body that says to keep waiting (whatever the status), else undefined. */
 function keepWaiting(ex: Exchange): KeepWaiting['waiting'] | undefined {
   const error = oauthErrorName(ex);
-  return error !== undefined && WAITING.has(error) ? (error as KeepWaiting['waiting']) : undefined;
+  return WAITING.find((name) => name === error);
 }
