@@ -306,22 +306,25 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // It runs after the timed rows, not beside them: its emulator answers polls on this process's
 // thread, and the children's start-up takes the second core, both of which landed as stalls in
 // whichever grant series happened to be running. A second child, a bare undici.request() poller,
-// is the floor of the wait; the two wait side by side (each is idle almost all the time).
-log(`device-code wait (${N.deviceWait} s, two processes side by side)`);
+// is the floor of the wait; a third polls with Node's own https.request() (no undici at all), to
+// show what any HTTPS client pays for the wait on the machine. The three wait side by side (each
+// is idle almost all the time).
+log(`device-code wait (${N.deviceWait} s, three processes side by side)`);
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
+const HTTPS_ID = '6d5c4b3a-2918-4071-8e6d-5c4b3a291807';
 const deviceEmulator = await lib.startEmulator({
   tls,
   tenantDomain: DOMAIN,
   users: [USER],
-  clients: [{ clientId: PUBLIC_ID, allowPublicClientFlows: true }, { clientId: FLOOR_ID, allowPublicClientFlows: true }],
+  clients: [PUBLIC_ID, FLOOR_ID, HTTPS_ID].map((clientId) => ({ clientId, allowPublicClientFlows: true })),
   deviceCodeIntervalSeconds: N.deviceInterval,
 });
-const [device, deviceFloor] = await Promise.all([runDeviceWait('library'), runDeviceWait('floor')]);
+const [device, deviceFloor, deviceHttps] = await Promise.all([runDeviceWait('library'), runDeviceWait('floor'), runDeviceWait('https')]);
 const maxPolls = Math.ceil(N.deviceWait / N.deviceInterval) + 1;
-results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor };
+results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps };
 rows.push({
   what: `device-code wait of ${N.deviceWait} s with \`interval\` ${N.deviceInterval}`,
-  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
+  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
   budget: `polls ≤ ${maxPolls}; CPU ≤ 50 ms`,
   pass: device.polls <= maxPolls && device.cpuMs <= 50 && device.outcome === 'ERR_DEVICE_CODE_TIMEOUT',
 });
@@ -332,9 +335,10 @@ type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: strin
  * One waiting process: requests a device code that nobody approves, settles, then waits N.deviceWait
  * seconds on it, reporting the CPU of the wait. `library`: pollDeviceCode() from dist/. `floor`: the
  * same wait done by hand with bare undici.request() POSTs + JSON.parse every `interval` seconds.
+ * `https`: the same by hand with Node's https.request() over a keep-alive agent.
  */
-async function runDeviceWait(mode: 'library' | 'floor'): Promise<DeviceWait> {
-  const clientId = mode === 'library' ? PUBLIC_ID : FLOOR_ID;
+async function runDeviceWait(mode: 'library' | 'floor' | 'https'): Promise<DeviceWait> {
+  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID }[mode];
   const settle = `
     // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
     // count them and their main-thread pauses (the observer is set up before the measured window)
@@ -357,6 +361,29 @@ async function runDeviceWait(mode: 'library' | 'floor'): Promise<DeviceWait> {
     const wallMs = performance.now() - t0;
     await new Promise((ok) => setImmediate(ok)); // observer entries arrive asynchronously
     console.log(JSON.stringify({ outcome, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, startupSpilloverCpuMs: (settleCpu.user + settleCpu.system) / 1000, fullGcs: fullGcs.length, fullGcPauseMs: fullGcs.reduce((a, b) => a + b, 0) }));`;
+  const url = `process.env.BENCH_URL + '/${DOMAIN}/oauth2/' + path + '?api-version=1.0'`;
+  const post = {
+    floor: `
+    const { request } = await import('undici');
+    const post = async (path, body) => {
+      const res = await request(${url}, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      return JSON.parse(await res.body.text());
+    };`,
+    https: `
+    const https = await import('node:https');
+    const agent = new https.Agent({ keepAlive: true });
+    const post = (path, body) => new Promise((ok, fail) => {
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) };
+      const req = https.request(${url}, { method: 'POST', agent, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => { try { ok(JSON.parse(Buffer.concat(chunks).toString('utf8'))); } catch (error) { fail(error); } });
+        res.on('error', fail);
+      });
+      req.on('error', fail);
+      req.end(body);
+    });`,
+  };
   const script =
     mode === 'library'
       ? `
@@ -367,11 +394,7 @@ async function runDeviceWait(mode: 'library' | 'floor'): Promise<DeviceWait> {
     catch (error) { outcome = error.code ?? String(error); }
     ${report}`
       : `
-    const { request } = await import('undici');
-    const post = async (path, body) => {
-      const res = await request(process.env.BENCH_URL + '/${DOMAIN}/oauth2/' + path + '?api-version=1.0', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-      return JSON.parse(await res.body.text());
-    };
+    ${post[mode]}
     const code = await post('devicecode', 'client_id=${clientId}&resource=${encodeURIComponent(RESOURCE)}');
     ${settle}
     const end = Date.now() + ${N.deviceWait} * 1000;
