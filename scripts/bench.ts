@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -269,10 +269,18 @@ log(`bursts: ${rows.at(-1)!.measured}`);
 
 // ---- 4. whole processes: import and the CLI's fast path -------------------------------------------
 log(`timing processes (${N.spawns} runs each, interleaved)`);
+// Node's own cost of importing an ES module package (an empty one, with its own "exports" map, from
+// node_modules), timed beside the library's import: what no package can go below on the machine
+const EMPTY = 'bench-empty-esm';
+const emptyDir = join(work, 'empty-package');
+mkdirSync(join(emptyDir, 'node_modules', EMPTY), { recursive: true });
+writeFileSync(join(emptyDir, 'node_modules', EMPTY, 'package.json'), JSON.stringify({ name: EMPTY, version: '1.0.0', type: 'module', exports: { '.': './index.js' } }));
+writeFileSync(join(emptyDir, 'node_modules', EMPTY, 'index.js'), 'export {};\n');
 const processes = timeProcesses(
   [
     { name: 'node -e 0', args: ['-e', '0'] },
     { name: "import('d365fo-auth')", args: ['-e', "import('d365fo-auth')"] },
+    { name: 'import of an empty ES module package', args: ['-e', `import('${EMPTY}')`], cwd: emptyDir },
     {
       name: 'd365fo-auth lcs token',
       args: [join(root, 'dist/cli/bin.cjs'), 'lcs', 'token'],
@@ -286,11 +294,12 @@ const processes = timeProcesses(
   root,
 );
 const importOver = processes["import('d365fo-auth')"]! - processes['node -e 0']!;
+const emptyOver = processes['import of an empty ES module package']! - processes['node -e 0']!;
 const cliRatio = processes['d365fo-auth lcs token']! / processes['node -e 0']!;
-results['processes'] = { medianMs: Object.fromEntries(Object.entries(processes).map(([k, v]) => [k, round(v, 1)])), importOverMs: round(importOver, 1), cliRatio: round(cliRatio, 3), runs: N.spawns };
+results['processes'] = { medianMs: Object.fromEntries(Object.entries(processes).map(([k, v]) => [k, round(v, 1)])), importOverMs: round(importOver, 1), emptyPackageImportOverMs: round(emptyOver, 1), cliRatio: round(cliRatio, 3), runs: N.spawns };
 rows.push({
   what: "`import('d365fo-auth')`, whole process (median)",
-  measured: `${round(processes["import('d365fo-auth')"]!, 1)} ms = **+${round(importOver, 1)} ms** over \`node -e 0\` (${round(processes['node -e 0']!, 1)} ms)`,
+  measured: `${round(processes["import('d365fo-auth')"]!, 1)} ms = **+${round(importOver, 1)} ms** over \`node -e 0\` (${round(processes['node -e 0']!, 1)} ms); an empty ES module package, same run: +${round(emptyOver, 1)} ms`,
   budget: '≤ 15 ms over `node -e 0`',
   pass: importOver <= 15,
 });

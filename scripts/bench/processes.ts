@@ -8,6 +8,8 @@ export interface Command {
   name: string;
   args: string[];
   env?: Record<string, string> | undefined;
+  /** Working directory of this command (default: the one timeProcesses is given). */
+  cwd?: string | undefined;
   /** Checks one run's stdout (throws when the command did not do its job). */
   check?: ((stdout: string) => void) | undefined;
 }
@@ -16,7 +18,7 @@ const RUNNER = fileURLToPath(new URL('./spawn-times.mjs', import.meta.url));
 
 /** Runs every command `runs` times (round robin, after one untimed run each); median wall ms per command. */
 export function timeProcesses(commands: Command[], runs: number, cwd: string): Record<string, number> {
-  const input = JSON.stringify({ commands: commands.map(({ name, args, env }) => ({ name, args, env })), runs, cwd });
+  const input = JSON.stringify({ commands: commands.map(({ name, args, env, cwd: dir }) => ({ name, args, env, cwd: dir })), runs, cwd });
   const result = spawnSync(process.execPath, [RUNNER], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`timing processes failed: ${result.stderr}`);
   const { times, stdout } = JSON.parse(result.stdout) as { times: Record<string, number[]>; stdout: Record<string, string> };
