@@ -1,10 +1,17 @@
-// Small statistics and timing helpers for the bench: median, mean, interleaved timed loops. No I/O.
+// Small statistics and timing helpers for the bench: median, quantile, mean, interleaved timed loops. No I/O.
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The value below which a fraction `q` of the values lie (nearest rank). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 export function mean(values: readonly number[]): number {
