@@ -27,7 +27,7 @@ export type { RefreshTokenGrantOptions } from './grants/refresh-token.js';
 export type { ClientCredentialsGrantOptions } from './grants/client-credentials.js';
 export type { DeviceCode, RequestDeviceCodeOptions } from './grants/device-code.js';
 export type { PollDeviceCodeOptions, PendingInfo } from './device-flow.js';
-export { clearUserRealmCache } from './grants/realm-cache.js';
+export { clearUserRealmCache } from './on-demand.js';
 
 // token model and helpers
 export { bearer, remainingSeconds, remainingMinutes, isExpired, serializeToken, type AadToken } from './token.js';

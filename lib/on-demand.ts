@@ -19,6 +19,14 @@ export function loadProtocol(): Promise<Protocol> {
   return protocol;
 }
 
+/**
+ * Forgets cached user-realm discovery results (tests, or after an account moved). The cache lives
+ * with the grants that fill it: before they are loaded there is nothing to forget.
+ */
+export function clearUserRealmCache(): void {
+  loaded?.clearUserRealmCache();
+}
+
 export async function passwordGrant(options: PasswordGrantOptions): Promise<AadToken> {
   return (loaded ?? (await loadProtocol())).passwordGrant(options);
 }

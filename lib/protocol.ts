@@ -6,3 +6,5 @@ export { requestDeviceCode } from './grants/device-code.js';
 export { pollDeviceCode } from './device-flow.js';
 export { getLcsApiToken, refreshLcsApiToken } from './d365/lcs.js';
 export { getODataToken, getODataTokenInteractive } from './d365/odata.js';
+// the realm cache lives with the grants that fill it (on-demand.ts forwards the public clear)
+export { clearUserRealmCache } from './grants/realm-cache.js';

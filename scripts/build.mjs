@@ -5,19 +5,21 @@
 // (issue 5) are a few milliseconds. The output is not minified and keeps esbuild's `// lib/…`
 // markers, so every line still reads as the source it came from.
 //
-// - dist/index.js: the library. Code splitting keeps the lazy parts (grants and transport, the
-//   config store, the emulator) in chunks loaded on first use; what the import itself runs is
-//   merged into one chunk, dist/chunks/core.js (see mergeEagerChunks). undici, valibot and jose stay
-//   ordinary dependencies (resolved from node_modules, upgradable, visible to `npm audit`), with one
-//   exception: jose's decode-only `decodeJwt` (what decodeClaims() uses, no cryptography, no
-//   security role) is compiled in, so importing the library never loads jose. Signing (the
-//   emulator) uses the jose package itself.
+// - dist/index.js: the library, one file holding everything `import('d365fo-auth')` runs; the
+//   parts it loads on first use (grants and transport in dist/chunks/protocol.js, the config store,
+//   the emulator in dist/emulator.js) are files of their own (see the library builds below).
+//   undici, valibot and jose stay ordinary dependencies (resolved from node_modules, upgradable,
+//   visible to `npm audit`), with one exception: jose's decode-only `decodeJwt` (what
+//   decodeClaims() uses, no cryptography, no security role) is compiled in, so importing the
+//   library never loads jose. Signing (the emulator) uses the jose package itself.
 // - dist/cli/bin.cjs: the CLI, one self-contained file with the same lazy parts inlined, so a
 //   command such as `lcs token` loads one module; `d365fo-auth emulator` loads the library's
 //   dist/emulator.js. An application bundle: it also compiles in the parts of valibot it uses.
 //   undici and jose (signing) stay external.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { basename, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -47,78 +49,71 @@ const common = {
   external: ['node:*'],
 };
 
-const library = await esbuild.build({
+// The library: the public entry as ONE file, what it loads later as files of their own. esbuild's
+// code splitting would put every module the entry shares with a lazy part into a shared chunk,
+// and a second ES module costs the import 1.5-2.5 ms (issue 5): so the entry and the lazy parts
+// are separate builds. The lazy parts bring their own copies of the small pure modules they share
+// with the entry (token model, redaction, form encoder, clock, host checks) and take the error
+// classes from the entry itself (dist/index.js): `instanceof` must hold across the two. SINGLE
+// lists the modules with identity or state that must exist once; the build fails otherwise.
+const SINGLE = {
+  'lib/errors.ts': 'entry', // the public error classes
+  'lib/grants/realm-cache.ts': 'lazy', // the user-realm cache (index.js forwards clearUserRealmCache)
+};
+const EMULATOR = 'lib/emulator/index.ts';
+/** The entry's dynamic imports: source path -> the file it becomes, relative to dist/. */
+const lazyParts = new Map();
+const entry = await esbuild.build({
   ...common,
-  // the emulator is an entry of its own (dist/emulator.js, not exported) so that the CLI loads the same file
-  entryPoints: { index: 'lib/index.ts', emulator: 'lib/emulator/index.ts' },
+  entryPoints: { index: 'lib/index.ts' },
   outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
-  plugins: [dependencies(['jose/jwt/decode'])],
-});
-await mergeEagerChunks(library.metafile);
-
-/**
- * esbuild splits the code `import('d365fo-auth')` runs at once into one chunk per set of entries
- * sharing it (five here), and an ES module costs about a millisecond each to load. This merges
- * those chunks into one, dist/chunks/core.js, and points every import of them at it: the import
- * loads two files instead of six. The lazy chunks keep importing the same classes and state, now
- * from core.js. The `// lib/…` markers survive (as legal comments while esbuild merges).
- */
-async function mergeEagerChunks(metafile) {
-  const eager = new Set();
-  const visit = (file) => {
-    for (const { path, kind } of metafile.outputs[file]?.imports ?? []) {
-      if (kind === 'import-statement' && path.startsWith('dist/chunks/') && !eager.has(path)) {
-        eager.add(path);
-        visit(path);
-      }
-    }
-  };
-  visit('dist/index.js');
-  if (eager.size < 2) return;
-  const names = [...eager].map((path) => path.slice('dist/chunks/'.length));
-  for (const path of eager) writeFileSync(path, readFileSync(path, 'utf8').replace(/^\/\/ lib\//gm, '//! lib/'));
-  const merged = await esbuild.build({
-    stdin: { contents: names.map((name) => `export * from './${name}';`).join('\n'), resolveDir: 'dist/chunks', sourcefile: 'core.js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: common.target,
-    outfile: 'dist/chunks/core.js',
-    legalComments: 'inline',
-    logLevel: 'warning',
-    metafile: true,
-    write: false,
-    plugins: [
-      {
-        // only the eager chunks are merged: packages, built-ins and the lazy chunks stay imports
-        name: 'eager-only',
-        setup(build) {
-          build.onResolve({ filter: /.*/ }, (args) =>
-            args.kind === 'entry-point' || (args.kind === 'import-statement' && names.some((name) => args.path === `./${name}`))
-              ? undefined
-              : { path: args.path, external: true },
-          );
-        },
+  plugins: [
+    dependencies(['jose/jwt/decode']),
+    {
+      name: 'lazy-parts',
+      setup(build) {
+        build.onResolve({ filter: /^\./ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          const source = relative('.', resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(sep).join('/');
+          const file = source === EMULATOR ? 'emulator.js' : `chunks/${basename(source, '.ts')}.js`;
+          for (const [other, taken] of lazyParts) if (taken === file && other !== source) throw new Error(`${source} and ${other} would both be dist/${file}`);
+          lazyParts.set(source, file);
+          return { path: `./${file}`, external: true };
+        });
       },
-    ],
-  });
-  // `export *` drops a name two chunks export: every name the chunks exported must still be there
-  const exported = new Set(Object.values(merged.metafile.outputs)[0].exports);
-  const lost = [...eager].flatMap((path) => metafile.outputs[path].exports.filter((name) => !exported.has(name)));
-  if (lost.length > 0) throw new Error(`merging the eager chunks lost exports: ${lost.join(', ')}`);
-  const code = merged.outputFiles[0].text.replace(/^\/\/ (dist\/chunks\/chunk-|<stdin>|core\.js).*\n/gm, '').replace(/^\/\/! lib\//gm, '// lib/');
-  writeFileSync('dist/chunks/core.js', code);
-  for (const path of eager) rmSync(path);
-  const reference = new RegExp(`(["'])\\./(chunks/)?(${names.map((name) => name.replace(/[.]/g, '\\.')).join('|')})\\1`, 'g');
-  for (const file of Object.keys(metafile.outputs).filter((path) => path.endsWith('.js') && !eager.has(path))) {
-    const text = readFileSync(file, 'utf8');
-    const rewritten = text.replace(reference, (_match, quote, dir) => `${quote}./${dir ?? ''}core.js${quote}`);
-    if (rewritten !== text) writeFileSync(file, rewritten);
-  }
+    },
+  ],
+});
+const lazy = await esbuild.build({
+  ...common,
+  entryPoints: Object.fromEntries([...lazyParts].filter(([source]) => source !== EMULATOR).map(([source, file]) => [file.slice('chunks/'.length, -3), source])),
+  outdir: 'dist/chunks',
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  metafile: true,
+  plugins: [
+    dependencies([]),
+    {
+      name: 'errors-from-entry',
+      setup(build) {
+        build.onResolve({ filter: /\/errors\.js$/ }, (args) =>
+          resolve(args.resolveDir, args.path) === resolve('lib/errors.js') ? { path: '../index.js', external: true } : undefined,
+        );
+      },
+    },
+  ],
+});
+// the emulator (it shares nothing with the client) is one file the CLI also loads
+const emulator = await esbuild.build({ ...common, entryPoints: { emulator: EMULATOR }, outdir: 'dist', metafile: true, plugins: [dependencies([])] });
+for (const [source, side] of Object.entries(SINGLE)) {
+  const inputs = (side === 'entry' ? [lazy, emulator] : [entry]).flatMap((result) => Object.keys(result.metafile.inputs));
+  if (inputs.includes(source)) throw new Error(`${source} must be built once (${side === 'entry' ? 'in dist/index.js' : 'in the lazy parts'}), but is also elsewhere`);
 }
+// every lazy part must link against the entry (it imports the error classes by name): load them all
+const files = [...Object.keys(lazy.metafile.outputs), 'dist/emulator.js'].filter((file) => file.endsWith('.js'));
+const link = spawnSync(process.execPath, ['--input-type=module', '-e', `await Promise.all(${JSON.stringify(files.map((file) => pathToFileURL(resolve(file)).href))}.map((url) => import(url)))`], { stdio: 'inherit' });
+if (link.status !== 0) throw new Error('a lazy part of dist/ does not link against dist/index.js');
 
 // The CLI is CommonJS: a CommonJS main file skips the ES module loader (a few ms), and its `require`s
 // of node: built-ins stay inside the lazily run module bodies (ES imports would all run at start).

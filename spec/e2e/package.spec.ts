@@ -4,7 +4,7 @@
 // CLI is one file whose own code needs no package to print a saved token.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,8 +61,33 @@ describe('the built package (dist/)', () => {
     const { files, packages } = staticGraph(INDEX);
     // a statically imported built-in costs the ES module loader a wrapper module at every import
     assert.deepEqual(packages, []);
-    // each ES module costs start-up time: the build merges what the import runs into one chunk
-    assert.deepEqual(files.map((file) => file.slice(join(ROOT, 'dist/').length)).sort(), ['chunks/core.js', 'index.js']);
+    // each ES module costs start-up time: what the import runs is one file
+    assert.deepEqual(files.map((file) => file.slice(join(ROOT, 'dist/').length)), ['index.js']);
+  });
+
+  it('the lazy parts throw the entry\'s error classes and share its state (one copy of each)', async () => {
+    const demo = lib.EMULATOR_DEMO;
+    const authority = { authorityHost: emu.url, tenant: demo.tenantDomain };
+    // an input check inside the grants (dist/chunks/protocol.js and its shared chunk)
+    await assert.rejects(
+      lib.passwordGrant({ ...authority, clientId: 'not-a-guid', username: demo.user.username, password: demo.user.password, resource: 'https://lcsapi.lcs.dynamics.com' }),
+      (error: unknown) => error instanceof lib.InputError && error instanceof lib.D365AuthError && lib.isD365AuthError(error, 'ERR_INVALID_INPUT'),
+    );
+    // the config store (dist/chunks/store.js, schema and lock chunks) on a corrupt file
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, '{ not json', { mode: 0o600 });
+    await assert.rejects(lib.openConfigStore({ path: corrupt }).lcs.get(), (error: unknown) => error instanceof lib.ConfigError && error.message.includes(corrupt));
+    // the user-realm cache lives with the grants; the entry's clearUserRealmCache() reaches it
+    const realmLookups = () => emu.requests.filter((request) => request.path.startsWith('/common/UserRealm/')).length;
+    const signIn = () => lib.passwordGrant({ ...authority, clientId: demo.publicClient.clientId, username: demo.user.username, password: demo.user.password, resource: 'https://lcsapi.lcs.dynamics.com' });
+    lib.clearUserRealmCache();
+    const before = realmLookups();
+    await signIn();
+    await signIn();
+    assert.equal(realmLookups(), before + 1);
+    lib.clearUserRealmCache();
+    await signIn();
+    assert.equal(realmLookups(), before + 2);
   });
 
   it('the built library signs in against the emulator (from its own started emulator) and decodes the token', async () => {
