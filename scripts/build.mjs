@@ -50,12 +50,13 @@ const common = {
 };
 
 // The library: the public entry as ONE file, what it loads later as files of their own. esbuild's
-// code splitting would put every module the entry shares with a lazy part into a shared chunk,
-// and a second ES module costs the import 1.5-2.5 ms (issue 5): so the entry and the lazy parts
-// are separate builds. The lazy parts bring their own copies of the small pure modules they share
-// with the entry (token model, redaction, form encoder, clock, host checks) and take the error
-// classes from the entry itself (dist/index.js): `instanceof` must hold across the two. SINGLE
-// lists the modules with identity or state that must exist once; the build fails otherwise.
+// code splitting would put every module the entry shares with a lazy part into a shared chunk, and
+// a second ES module costs the import 1.5-2.5 ms (issue 5): so the entry and the lazy parts are
+// separate builds. The lazy parts bring their own copies of the small pure modules they share with
+// the entry (token model, redaction, clock, clouds, LCS hosts and resources, the config store's
+// opener and paths) and take the error classes from the entry itself (dist/index.js): `instanceof`
+// must hold across the two. SINGLE lists the modules with identity or state that must exist once;
+// the build fails otherwise.
 const SINGLE = {
   'lib/errors.ts': 'entry', // the public error classes
   'lib/grants/realm-cache.ts': 'lazy', // the user-realm cache (index.js forwards clearUserRealmCache)

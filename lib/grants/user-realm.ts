@@ -18,8 +18,6 @@ export interface UserRealm {
   cloudInstanceName?: string | undefined;
 }
 
-export { clearUserRealmCache } from './realm-cache.js';
-
 export function discoverUserRealm(host: string, username: string, options: CommonOptions): Promise<UserRealm> {
   const domain = username.slice(username.lastIndexOf('@') + 1).toLowerCase();
   const key = `${host}|${domain}`;
