@@ -107,6 +107,10 @@ const lazy = await esbuild.build({
 });
 // the emulator (it shares nothing with the client) is one file the CLI also loads
 const emulator = await esbuild.build({ ...common, entryPoints: { emulator: EMULATOR }, outdir: 'dist', metafile: true, plugins: [dependencies([])] });
+// a module the entry loads lazily must not also be compiled into it (it would exist twice)
+for (const source of lazyParts.keys()) {
+  if (source in entry.metafile.inputs) throw new Error(`${source} is loaded on first use, but dist/index.js also imports it statically`);
+}
 for (const [source, side] of Object.entries(SINGLE)) {
   const inputs = (side === 'entry' ? [lazy, emulator] : [entry]).flatMap((result) => Object.keys(result.metafile.inputs));
   if (inputs.includes(source)) throw new Error(`${source} must be built once (${side === 'entry' ? 'in dist/index.js' : 'in the lazy parts'}), but is also elsewhere`);
