@@ -327,8 +327,9 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // thread, and the children's start-up takes the second core, both of which landed as stalls in
 // whichever grant series happened to be running. A second child, a bare undici.request() poller,
 // is the floor of the wait; a third polls with Node's own https.request() (no undici at all), to
-// show what any HTTPS client pays for the wait on the machine. The three wait side by side (each
-// is idle almost all the time).
+// show what any HTTPS client pays for the wait on the machine; a fourth only wakes on the same
+// timer and sends nothing (what the machine charges a Node process for waking up). The four wait
+// side by side (each is idle almost all the time).
 log(`device-code wait (${N.deviceWait} s, three processes side by side)`);
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
 const HTTPS_ID = '6d5c4b3a-2918-4071-8e6d-5c4b3a291807';
@@ -339,12 +340,12 @@ const deviceEmulator = await lib.startEmulator({
   clients: [PUBLIC_ID, FLOOR_ID, HTTPS_ID].map((clientId) => ({ clientId, allowPublicClientFlows: true })),
   deviceCodeIntervalSeconds: N.deviceInterval,
 });
-const [device, deviceFloor, deviceHttps] = await Promise.all([runDeviceWait('library'), runDeviceWait('floor'), runDeviceWait('https')]);
+const [device, deviceFloor, deviceHttps, deviceIdle] = await Promise.all([runDeviceWait('library'), runDeviceWait('floor'), runDeviceWait('https'), runDeviceWait('idle')]);
 const maxPolls = Math.ceil(N.deviceWait / N.deviceInterval) + 1;
-results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps };
+results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps, idle: deviceIdle };
 rows.push({
   what: `device-code wait of ${N.deviceWait} s with \`interval\` ${N.deviceInterval}`,
-  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
+  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); an idle process waking on the same timer (no requests): ${round(deviceIdle.cpuMs, 1)} ms; startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
   budget: `polls ≤ ${maxPolls}; CPU ≤ 50 ms`,
   pass: device.polls <= maxPolls && device.cpuMs <= 50 && device.outcome === 'ERR_DEVICE_CODE_TIMEOUT',
 });
@@ -355,10 +356,11 @@ type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: strin
  * One waiting process: requests a device code that nobody approves, settles, then waits N.deviceWait
  * seconds on it, reporting the CPU of the wait. `library`: pollDeviceCode() from dist/. `floor`: the
  * same wait done by hand with bare undici.request() POSTs + JSON.parse every `interval` seconds.
- * `https`: the same by hand with Node's https.request() over a keep-alive agent.
+ * `https`: the same by hand with Node's https.request() over a keep-alive agent. `idle`: the same
+ * timer, no requests.
  */
-async function runDeviceWait(mode: 'library' | 'floor' | 'https'): Promise<DeviceWait> {
-  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID }[mode];
+async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle'): Promise<DeviceWait> {
+  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined }[mode];
   const settle = `
     // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
     // count them and their main-thread pauses (the observer is set up before the measured window)
@@ -405,7 +407,17 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https'): Promise<Devic
     });`,
   };
   const script =
-    mode === 'library'
+    mode === 'idle'
+      ? `
+    ${settle}
+    const end = Date.now() + ${N.deviceWait} * 1000;
+    for (;;) {
+      const left = end - Date.now();
+      if (left <= 0) { outcome = 'ERR_DEVICE_CODE_TIMEOUT'; break; }
+      await new Promise((ok) => setTimeout(ok, Math.min(${N.deviceInterval} * 1000, left)));
+    }
+    ${report}`
+      : mode === 'library'
       ? `
     const lib = await import(process.env.BENCH_LIB);
     const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${clientId}', resource: '${RESOURCE}' });
@@ -414,7 +426,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https'): Promise<Devic
     catch (error) { outcome = error.code ?? String(error); }
     ${report}`
       : `
-    ${post[mode]}
+    ${post[mode as 'floor' | 'https']}
     const code = await post('devicecode', 'client_id=${clientId}&resource=${encodeURIComponent(RESOURCE)}');
     ${settle}
     const end = Date.now() + ${N.deviceWait} * 1000;
