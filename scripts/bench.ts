@@ -330,7 +330,7 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // show what any HTTPS client pays for the wait on the machine; a fourth only wakes on the same
 // timer and sends nothing (what the machine charges a Node process for waking up). The four wait
 // side by side (each is idle almost all the time).
-log(`device-code wait (${N.deviceWait} s, three processes side by side)`);
+log(`device-code wait (${N.deviceWait} s, four processes side by side)`);
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
 const HTTPS_ID = '6d5c4b3a-2918-4071-8e6d-5c4b3a291807';
 const deviceEmulator = await lib.startEmulator({
