@@ -50,7 +50,7 @@ export async function pollDeviceCode(deviceCode: DeviceCode, options: PollDevice
     }
     polls++;
     // authorization_pending, slow_down and bad_verification_code come back as a value (pollOnce)
-    const answer = await pollOnce(deviceCode, { ...options, clock }).catch((error: unknown) => {
+    const answer = await pollOnce(deviceCode, options).catch((error: unknown) => {
       if (error instanceof OAuthError && EXPIRED.has(error.error)) {
         throw new DeviceCodeError('ERR_DEVICE_CODE_EXPIRED', 'The device code expired before sign-in finished; start a new device-code sign-in.', { cause: error });
       }

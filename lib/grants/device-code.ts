@@ -7,7 +7,6 @@ import { oauthErrorName, parseShape, successJson, type Exchange } from '../aad/c
 import { checkCommon, postForm } from '../aad/exchange.js';
 import { checkTokenExchange } from './token-response.js';
 import { DeviceCodeResponseSchema } from '../aad/schemas.js';
-import { systemClock } from '../clock.js';
 import { InputError, ResponseError } from '../errors.js';
 import { describeSecret } from '../redact.js';
 import type { CommonOptions } from '../http/types.js';
@@ -117,7 +116,7 @@ export async function pollOnce(deviceCode: DeviceCode, options: RedeemDeviceCode
     'token endpoint',
     tokenUrl(authority),
     { grant_type: 'device_code', client_id: clientId, resource, code: deviceCode.deviceCode },
-    { ...options, clock: options.clock ?? systemClock },
+    options,
     [deviceCode.deviceCode],
   );
   const waiting = keepWaiting(ex);
