@@ -405,19 +405,12 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle'): Prom
       req.on('error', fail);
       req.end(body);
     });`,
+    // the same loop and timer, and no request: every answer says to keep waiting
+    idle: `
+    const post = async () => ({ interval: ${N.deviceInterval}, device_code: '', error: 'authorization_pending' });`,
   };
   const script =
-    mode === 'idle'
-      ? `
-    ${settle}
-    const end = Date.now() + ${N.deviceWait} * 1000;
-    for (;;) {
-      const left = end - Date.now();
-      if (left <= 0) { outcome = 'ERR_DEVICE_CODE_TIMEOUT'; break; }
-      await new Promise((ok) => setTimeout(ok, Math.min(${N.deviceInterval} * 1000, left)));
-    }
-    ${report}`
-      : mode === 'library'
+    mode === 'library'
       ? `
     const lib = await import(process.env.BENCH_LIB);
     const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${clientId}', resource: '${RESOURCE}' });
@@ -426,7 +419,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle'): Prom
     catch (error) { outcome = error.code ?? String(error); }
     ${report}`
       : `
-    ${post[mode as 'floor' | 'https']}
+    ${post[mode]}
     const code = await post('devicecode', 'client_id=${clientId}&resource=${encodeURIComponent(RESOURCE)}');
     ${settle}
     const end = Date.now() + ${N.deviceWait} * 1000;
