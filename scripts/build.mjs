@@ -122,7 +122,8 @@ if (link.status !== 0) throw new Error('a lazy part of dist/ does not link again
 
 // The CLI is CommonJS: a CommonJS main file skips the ES module loader (a few ms), and its `require`s
 // of node: built-ins stay inside the lazily run module bodies (ES imports would all run at start).
-const cli = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: 'dist/cli' };
+// import.meta.url (lib/http/undici.ts resolves undici's files from where it is) becomes the file's path.
+const cli = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: 'dist/cli', define: { 'import.meta.url': '__filename' } };
 await esbuild.build({
   ...cli,
   entryPoints: { bin: 'lib/cli/bin.ts' },

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { loadUndici } from '../../lib/http/undici.js';
 
 const WORKER = fileURLToPath(new URL('../support/undici-worker.ts', import.meta.url));
-const MOVED = fileURLToPath(new URL('../support/undici-moved.mjs', import.meta.url));
+const MOVED = fileURLToPath(new URL('../support/undici-moved.cjs', import.meta.url));
 
 describe('the undici parts the transport loads', () => {
   it('come from undici files, not the fallback to its main file', async () => {
@@ -27,6 +27,6 @@ describe('the undici parts the transport loads', () => {
     // a proxy that NO_PROXY bypasses: the proxy agent (which needs the main file) is still made
     assert.deepEqual(run({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' }), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'files' });
     // a newer undici that moved the files: the main file carries the grant
-    assert.deepEqual(run({}, ['--import', MOVED]), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'main' });
+    assert.deepEqual(run({}, ['--require', MOVED]), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'main' });
   });
 });

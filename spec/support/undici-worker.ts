@@ -1,5 +1,5 @@
 // Child process for the undici-parts spec: one grant against an emulator in this process, then
-// whether undici's main file was loaded (CommonJS files land in require.cache, also when imported).
+// whether undici's main file was loaded (its CommonJS files land in require.cache).
 import { createRequire } from 'node:module';
 import { EMULATOR_DEMO, clientCredentialsGrant, startEmulator } from '../../lib/index.js';
 import { loadUndici } from '../../lib/http/undici.js';
