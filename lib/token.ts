@@ -73,7 +73,11 @@ export function serializeToken(token: AadToken): Record<string, unknown> {
   return view(token, (secret) => secret);
 }
 
-function hidingProto(label: string, view: (self: any) => unknown): object {
+/**
+ * A prototype that shows `view(this)` to util.inspect and JSON.stringify and `[label]` to String():
+ * for the objects that carry a secret (tokens, their raw response, device codes).
+ */
+export function hidingProto(label: string, view: (self: any) => unknown): object {
   return {
     [INSPECT](_depth: number, options: object, inspect: Inspect) {
       return `${label} ${inspect(view(this), options)}`;

@@ -1,6 +1,5 @@
 // Device-code sign-in, the two exchanges: ask for a code (POST /oauth2/devicecode) and redeem it
 // once in the v1 dialect (grant_type=device_code, the code in `code`). Polling is device-flow.ts.
-import { inspect } from 'node:util';
 import { checkClientId, checkResource } from '../aad/input.js';
 import { deviceCodeUrl, resolveAuthority, tokenUrl } from '../aad/endpoints.js';
 import { oauthErrorName, parseShape, successJson, type Exchange } from '../aad/check.js';
@@ -10,7 +9,7 @@ import { DeviceCodeResponseSchema } from '../aad/schemas.js';
 import { InputError, ResponseError } from '../errors.js';
 import { describeSecret } from '../redact.js';
 import type { CommonOptions } from '../http/types.js';
-import type { AadToken } from '../token.js';
+import { hidingProto, type AadToken } from '../token.js';
 
 export interface DeviceCode {
   /** The short code the person types at `verificationUrl`. */
@@ -38,14 +37,7 @@ export interface RequestDeviceCodeOptions extends CommonOptions {
   language?: string | undefined;
 }
 
-const deviceCodeProto = {
-  [inspect.custom](this: DeviceCode, _depth: number, options: object) {
-    return `DeviceCode ${inspect({ ...this, deviceCode: describeSecret(this.deviceCode) }, options)}`;
-  },
-  toJSON(this: DeviceCode) {
-    return { ...this, deviceCode: describeSecret(this.deviceCode) };
-  },
-};
+const deviceCodeProto = hidingProto('DeviceCode', (code: DeviceCode) => ({ ...code, deviceCode: describeSecret(code.deviceCode) }));
 
 export async function requestDeviceCode(options: RequestDeviceCodeOptions): Promise<DeviceCode> {
   const clientId = checkClientId(options.clientId);

@@ -85,7 +85,7 @@ describe('requestDeviceCode()', () => {
     assert.equal(code.message, 'To sign in, open https://microsoft.com/devicelogin and enter the code FKCJ7WQ3B to authenticate.');
   });
 
-  it('hides the device code from util.inspect and JSON.stringify', async () => {
+  it('hides the device code from util.inspect, JSON.stringify and String()', async () => {
     const code = await requestDeviceCode(options(aad()));
     const shown = inspect(code, { depth: 5 });
     assert.ok(!shown.includes(DEVICE_CODE), shown);
@@ -93,6 +93,7 @@ describe('requestDeviceCode()', () => {
     assert.match(shown, /FKCJ7WQ3B/);
     assert.ok(shown.includes(`deviceCode: '[redacted, ${DEVICE_CODE.length} chars]'`), shown);
     assert.ok(!JSON.stringify(code).includes(DEVICE_CODE));
+    assert.equal(String(code), '[DeviceCode]');
   });
 
   it('rejects an OAuth error from the devicecode endpoint (AADSTS500011)', async () => {
