@@ -1,9 +1,9 @@
 // The resource-owner password grant (one exchange): realm check, then grant_type=password.
 // No retries, caching or refresh timing here.
-import { randomUUID } from 'node:crypto';
 import { checkClientId, checkResource, checkSecret, checkUsername } from '../aad/input.js';
 import { resolveAuthority, tokenUrl } from '../aad/endpoints.js';
 import { checkCommon, postForm } from '../aad/exchange.js';
+import { newCorrelationId } from '../aad/headers.js';
 import { checkTokenExchange } from './token-response.js';
 import { InputError } from '../errors.js';
 import type { CommonOptions } from '../http/types.js';
@@ -35,7 +35,7 @@ export async function passwordGrant(options: PasswordGrantOptions): Promise<AadT
   checkCommon(options);
   const authority = resolveAuthority(options);
   // one correlation id for the realm lookup and the grant, as they are one sign-in
-  const call = { ...options, correlationId: options.correlationId ?? randomUUID() };
+  const call = { ...options, correlationId: options.correlationId ?? newCorrelationId() };
 
   if (!options.skipUserRealmDiscovery && authority.tenant.toLowerCase() !== 'adfs') {
     refuseFederated(await discoverUserRealm(authority.host, username, call), username);

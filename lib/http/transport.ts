@@ -1,6 +1,5 @@
 // One HTTP exchange: undici (loaded on first use) or a caller's fetch, with a timeout, the caller's
 // AbortSignal, no redirects and a capped body. Retries are not done here (see retry.ts).
-import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { ResponseError, TransportError } from '../errors.js';
 import { redactFormBody, redactJsonBody, scrub } from '../redact.js';
@@ -22,6 +21,9 @@ function defaultDispatcher(undici: UndiciParts): Promise<Dispatcher> | undefined
   return envDispatcher;
 }
 
+
+// taken, not imported: an ES module's import of a built-in costs the loader a wrapper module
+const { EventEmitter } = process.getBuiltinModule('node:events');
 
 /** An EventEmitter signal for undici; `aborted` also covers a cancel before undici listens. */
 class CancelSignal extends EventEmitter {
@@ -92,7 +94,7 @@ function aborted(url: string): TransportError {
   return new TransportError('ERR_ABORTED', `The request to ${url} was aborted.`, { url });
 }
 
-async function viaUndici(request: HttpRequest, options: TransportOptions, signal: EventEmitter, maxBytes: number): Promise<HttpResponse> {
+async function viaUndici(request: HttpRequest, options: TransportOptions, signal: CancelSignal, maxBytes: number): Promise<HttpResponse> {
   const undici = await loadUndici();
   // without a proxy there is nothing to wait for: undici's global dispatcher is used
   const dispatcher = options.dispatcher ?? defaultDispatcher(undici);

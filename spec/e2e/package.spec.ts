@@ -65,6 +65,12 @@ describe('the built package (dist/)', () => {
     assert.deepEqual(files.map((file) => file.slice(join(ROOT, 'dist/').length)), ['index.js']);
   });
 
+  it('the grants file loaded on the first request imports no built-in (each would cost a wrapper module)', () => {
+    const { files, packages } = staticGraph(join(ROOT, 'dist/chunks/protocol.js'));
+    assert.deepEqual(packages, ['valibot']);
+    assert.ok(files.some((file) => file.endsWith('index.js')), files.join(', '));
+  });
+
   it('the lazy parts throw the entry\'s error classes and share its state (one copy of each)', async () => {
     const demo = lib.EMULATOR_DEMO;
     const authority = { authorityHost: emu.url, tenant: demo.tenantDomain };
