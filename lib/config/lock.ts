@@ -12,13 +12,16 @@
 // fresh lock — and leaves that one alone. The break lock is held for a read and an unlink only; one
 // older than breakStaleMs is removed unconditionally. Within one process, a promise chain per lock
 // path queues callers so they do not poll each other.
-import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { link, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { codeOf, ioError } from './atomic.js';
+
+// taken, not imported: the ES module wrapper of an imported node:crypto reads its lazy exports,
+// which load Web Crypto (the library never uses it)
+const { randomBytes } = process.getBuiltinModule('node:crypto');
 
 export interface LockOptions {
   /** Give up waiting after this long (ms). Default 10 000. */

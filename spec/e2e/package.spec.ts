@@ -71,6 +71,25 @@ describe('the built package (dist/)', () => {
     assert.ok(files.some((file) => file.endsWith('index.js')), files.join(', '));
   });
 
+  it('a grant and a config save load no Web Crypto (an imported node:crypto would, through its lazy exports)', async () => {
+    const demo = lib.EMULATOR_DEMO;
+    const script = `
+      const lib = await import(${JSON.stringify(pathToFileURL(INDEX).href)});
+      const token = await lib.clientCredentialsGrant({ authorityHost: process.env.URL, tenant: process.env.TENANT, clientId: process.env.CLIENT, clientSecret: process.env.SECRET, resource: 'https://contoso.operations.dynamics.com' });
+      await lib.openConfigStore({ path: process.env.FILE }).lcs.set(token);
+      process.stdout.write(JSON.stringify(process.moduleLoadList.filter((name) => name.endsWith('/webcrypto'))));`;
+    const env = { PATH: process.env.PATH, URL: emu.url, TENANT: demo.tenantDomain, CLIENT: demo.confidentialClient.clientId, SECRET: demo.confidentialClient.secret, FILE: join(dir, 'no-webcrypto.json') };
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    const code = await new Promise((done) => child.on('close', done));
+    assert.equal(code, 0, err);
+    assert.ok(readFileSync(env.FILE, 'utf8').includes('bearerToken'), 'the token was saved');
+    assert.deepEqual(JSON.parse(out), []);
+  });
+
   it('the lazy parts throw the entry\'s error classes and share its state (one copy of each)', async () => {
     const demo = lib.EMULATOR_DEMO;
     const authority = { authorityHost: emu.url, tenant: demo.tenantDomain };
