@@ -21,7 +21,6 @@ function defaultDispatcher(undici: UndiciParts): Promise<Dispatcher> | undefined
   return envDispatcher;
 }
 
-
 // taken, not imported: an ES module's import of a built-in costs the loader a wrapper module
 const { EventEmitter } = process.getBuiltinModule('node:events');
 
