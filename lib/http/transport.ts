@@ -97,16 +97,12 @@ async function viaUndici(request: HttpRequest, options: TransportOptions, signal
   const undici = await loadUndici();
   // without a proxy there is nothing to wait for: undici's global dispatcher is used
   const dispatcher = options.dispatcher ?? defaultDispatcher(undici);
-  const res = await undici.request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal,
-    ...(dispatcher ? { dispatcher: await dispatcher } : {}),
-  });
+  const res = await undici.request(request, signal, dispatcher && (await dispatcher));
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  const received = res.headers;
+  for (const name of Object.keys(received)) {
+    const value = received[name];
+    if (value !== undefined) headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
   }
   tooLargeByLength(headers, maxBytes, res.statusCode, request.url, () => res.body.destroy());
   // a declared length within the cap is enforced by undici (a longer body is an error): read it whole

@@ -10,12 +10,16 @@
 // import sets up the scanner), which made loading these parts 7 ms slower from the library and
 // 15 ms slower from the CommonJS CLI on a 2-core machine, and left 0.15-0.4 MB more on the heap.
 import type { Dispatcher } from 'undici';
-
-export type RequestOptions = { dispatcher?: Dispatcher | undefined } & Omit<Dispatcher.RequestOptions, 'origin' | 'path'>;
+import type { HttpRequest } from './types.js';
 
 export interface UndiciParts {
-  /** `undici.request()`: one request on `options.dispatcher` or the global dispatcher. */
-  request(url: string, options: RequestOptions): Promise<Dispatcher.ResponseData>;
+  /**
+   * `undici.request()`: one request on `dispatcher`, or undici's global dispatcher when undefined.
+   * undici's options are built here in one object literal: the object rest and spread that passed
+   * them through before took about half of the library's own work per grant (13 -> 7 us, measured
+   * on an in-memory dispatcher beside a bare undici.request()).
+   */
+  request(request: HttpRequest, signal: Dispatcher.RequestOptions['signal'], dispatcher: Dispatcher | undefined): Promise<Dispatcher.ResponseData>;
   /** A dispatcher that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY (loaded when first asked for). */
   envHttpProxyAgent(): Promise<Dispatcher>;
   /** Where the parts came from: undici's files, or (fallback) its main file. */
@@ -44,9 +48,9 @@ function fromFiles(): UndiciParts {
   const { getGlobalDispatcher } = require('undici/lib/global.js') as { getGlobalDispatcher?: () => Dispatcher };
   if (typeof send !== 'function' || typeof getGlobalDispatcher !== 'function') throw new Error('undici moved its files');
   return {
-    request(url, { dispatcher, ...options }) {
+    request({ url, method, headers, body }, signal, dispatcher) {
       const { origin, path } = splitUrl(url);
-      return (send as RequestFn).call(dispatcher ?? getGlobalDispatcher(), { ...options, origin, path });
+      return (send as RequestFn).call(dispatcher ?? getGlobalDispatcher(), { origin, path, method, headers, body, signal });
     },
     // the proxy agent needs the methods undici's main file adds to every dispatcher (its tunnel
     // uses connect()): with a proxy configured, the main file is loaded
@@ -74,7 +78,7 @@ function splitUrl(url: string): { origin: string; path: string } {
 function fromMain(): UndiciParts {
   const undici = requireHere()('undici') as Undici;
   return {
-    request: (url, options) => undici.request(url, options),
+    request: ({ url, method, headers, body }, signal, dispatcher) => undici.request(url, { method, headers, body, signal, dispatcher }),
     envHttpProxyAgent: async () => new undici.EnvHttpProxyAgent(),
     from: 'main',
   };

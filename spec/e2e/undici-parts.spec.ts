@@ -1,12 +1,16 @@
 // The transport loads only the undici files it uses (request and the global dispatcher), not
 // undici's main file with fetch, WebSocket, caches and mocks. This watches that the files are still
 // where lib/http/undici.ts looks for them (a newer undici could move them: the fallback would keep
-// working, but the heap and the start-up would grow again), and that a whole grant runs without the
-// main file.
+// working, but the heap and the start-up would grow again), that a whole grant runs without the
+// main file, and that the parts send a request as the transport gives it and return its headers.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { Agent, type Dispatcher } from 'undici';
+import { sendOnce } from '../../lib/http/transport.js';
 import { loadUndici } from '../../lib/http/undici.js';
 
 const WORKER = fileURLToPath(new URL('../support/undici-worker.ts', import.meta.url));
@@ -28,5 +32,53 @@ describe('the undici parts the transport loads', () => {
     assert.deepEqual(run({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' }), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'files' });
     // a newer undici that moved the files: the main file carries the grant
     assert.deepEqual(run({}, ['--require', MOVED]), { resource: 'https://contoso.operations.dynamics.com', mainLoaded: true, from: 'main' });
+  });
+
+  it('send the request as given (global dispatcher or the caller\'s) and return each header as one lower-cased string', async () => {
+    const seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        res.setHeader('Set-Cookie', ['fpc=one; path=/', 'x-ms-gateway-slice=two; path=/']);
+        res.setHeader('X-Ms-Request-Id', '0f0e0d0c-0b0a-4909-8807-060504030201');
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/contoso.onmicrosoft.com/oauth2/token?api-version=1.0`;
+    // the caller's dispatcher, counting what it is given
+    const agent = new (class extends Agent {
+      dispatched = 0;
+      override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+        this.dispatched++;
+        return super.dispatch(options, handler);
+      }
+    })();
+    try {
+      const request = { method: 'POST' as const, url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'client-request-id': '6f9619ff-8b86-4011-b42d-00c04fc964ff' }, body: 'grant_type=client_credentials&client_id=x' };
+      for (const options of [{}, { dispatcher: agent }]) {
+        const response = await sendOnce(request, options);
+        assert.equal(response.status, 200);
+        assert.equal(response.body, '{"ok":true}');
+        assert.equal(response.headers['set-cookie'], 'fpc=one; path=/, x-ms-gateway-slice=two; path=/');
+        assert.equal(response.headers['x-ms-request-id'], '0f0e0d0c-0b0a-4909-8807-060504030201');
+        assert.ok(Object.keys(response.headers).every((name) => name === name.toLowerCase()));
+      }
+      assert.equal(seen.length, 2);
+      assert.equal(agent.dispatched, 1);
+      for (const got of seen) {
+        assert.equal(got.method, 'POST');
+        assert.equal(got.url, '/contoso.onmicrosoft.com/oauth2/token?api-version=1.0');
+        assert.equal(got.body, 'grant_type=client_credentials&client_id=x');
+        assert.equal(got.headers['client-request-id'], '6f9619ff-8b86-4011-b42d-00c04fc964ff');
+        assert.equal(got.headers['content-type'], 'application/x-www-form-urlencoded');
+      }
+    } finally {
+      await agent.close();
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });
