@@ -328,24 +328,34 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // whichever grant series happened to be running. A second child, a bare undici.request() poller,
 // is the floor of the wait; a third polls with Node's own https.request() (no undici at all), to
 // show what any HTTPS client pays for the wait on the machine; a fourth only wakes on the same
-// timer and sends nothing (what the machine charges a Node process for waking up). The four wait
-// side by side (each is idle almost all the time).
-log(`device-code wait (${N.deviceWait} s, four processes side by side)`);
+// timer and sends nothing (what the machine charges a Node process for waking up). A fifth is the
+// library again with V8's memory reducer for small heaps switched off (a diagnosis, not a budget):
+// V8 starts that reducer in any process whose old generation grew by 1 MB before its first full
+// GC, and once the process idles it runs two full GCs, which is most of the wait's CPU. The five
+// wait side by side (each is idle almost all the time).
+log(`device-code wait (${N.deviceWait} s, five processes side by side)`);
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
 const HTTPS_ID = '6d5c4b3a-2918-4071-8e6d-5c4b3a291807';
+const NO_REDUCER_ID = '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918';
 const deviceEmulator = await lib.startEmulator({
   tls,
   tenantDomain: DOMAIN,
   users: [USER],
-  clients: [PUBLIC_ID, FLOOR_ID, HTTPS_ID].map((clientId) => ({ clientId, allowPublicClientFlows: true })),
+  clients: [PUBLIC_ID, FLOOR_ID, HTTPS_ID, NO_REDUCER_ID].map((clientId) => ({ clientId, allowPublicClientFlows: true })),
   deviceCodeIntervalSeconds: N.deviceInterval,
 });
-const [device, deviceFloor, deviceHttps, deviceIdle] = await Promise.all([runDeviceWait('library'), runDeviceWait('floor'), runDeviceWait('https'), runDeviceWait('idle')]);
+const [device, deviceFloor, deviceHttps, deviceIdle, deviceNoReducer] = await Promise.all([
+  runDeviceWait('library'),
+  runDeviceWait('floor'),
+  runDeviceWait('https'),
+  runDeviceWait('idle'),
+  runDeviceWait('noReducer'),
+]);
 const maxPolls = Math.ceil(N.deviceWait / N.deviceInterval) + 1;
-results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps, idle: deviceIdle };
+results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps, idle: deviceIdle, libraryWithoutSmallHeapReducer: deviceNoReducer };
 rows.push({
   what: `device-code wait of ${N.deviceWait} s with \`interval\` ${N.deviceInterval}`,
-  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); an idle process waking on the same timer (no requests): ${round(deviceIdle.cpuMs, 1)} ms; startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
+  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); an idle process waking on the same timer (no requests): ${round(deviceIdle.cpuMs, 1)} ms; the library with V8's small-heap memory reducer off (\`--no-memory-reducer-for-small-heaps\`, diagnosis only): ${deviceNoReducer.polls} polls, ${round(deviceNoReducer.cpuMs, 1)} ms, ${deviceNoReducer.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
   budget: `polls ≤ ${maxPolls}; CPU ≤ 50 ms`,
   pass: device.polls <= maxPolls && device.cpuMs <= 50 && device.outcome === 'ERR_DEVICE_CODE_TIMEOUT',
 });
@@ -357,10 +367,10 @@ type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: strin
  * seconds on it, reporting the CPU of the wait. `library`: pollDeviceCode() from dist/. `floor`: the
  * same wait done by hand with bare undici.request() POSTs + JSON.parse every `interval` seconds.
  * `https`: the same by hand with Node's https.request() over a keep-alive agent. `idle`: the same
- * timer, no requests.
+ * timer, no requests. `noReducer`: `library` in a Node started with --no-memory-reducer-for-small-heaps.
  */
-async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle'): Promise<DeviceWait> {
-  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined }[mode];
+async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noReducer'): Promise<DeviceWait> {
+  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined, noReducer: NO_REDUCER_ID }[mode];
   const settle = `
     // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
     // count them and their main-thread pauses (the observer is set up before the measured window)
@@ -410,7 +420,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle'): Prom
     const post = async () => ({ interval: ${N.deviceInterval}, device_code: '', error: 'authorization_pending' });`,
   };
   const script =
-    mode === 'library'
+    mode === 'library' || mode === 'noReducer'
       ? `
     const lib = await import(process.env.BENCH_LIB);
     const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${clientId}', resource: '${RESOURCE}' });
@@ -432,7 +442,8 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle'): Prom
       if (answer.error !== 'authorization_pending') { outcome = answer.error ?? 'token'; break; }
     }
     ${report}`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+  const flags = mode === 'noReducer' ? ['--no-memory-reducer-for-small-heaps'] : [];
+  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: root,
     env: { ...process.env, BENCH_LIB: pathToFileURL(join(root, 'dist/index.js')).href, BENCH_URL: deviceEmulator.url },
     stdio: ['ignore', 'pipe', 'inherit'],
