@@ -97,7 +97,12 @@ async function viaUndici(request: HttpRequest, options: TransportOptions, signal
   const undici = await loadUndici();
   // without a proxy there is nothing to wait for: undici's global dispatcher is used
   const dispatcher = options.dispatcher ?? defaultDispatcher(undici);
-  const res = await undici.request(request, signal, dispatcher && (await dispatcher));
+  // On the dispatchers the library picks, sendOnce's timer (timeoutMs) is the request's only one:
+  // undici's own headers and body timers (300 s each by default, which cut a longer timeoutMs
+  // short) are switched off. They tick every half second while a request has one and once more
+  // after it ends, which woke a device-code poller a third time per poll. A caller's dispatcher
+  // keeps its own settings.
+  const res = await undici.request(request, signal, dispatcher && (await dispatcher), options.dispatcher ? undefined : 0);
   const headers: Record<string, string> = {};
   const received = res.headers;
   for (const name of Object.keys(received)) {

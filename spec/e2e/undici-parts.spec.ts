@@ -9,7 +9,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { TransportError } from '../../lib/errors.js';
 import { sendOnce } from '../../lib/http/transport.js';
 import { loadUndici } from '../../lib/http/undici.js';
 
@@ -78,6 +79,33 @@ describe('the undici parts the transport loads', () => {
       }
     } finally {
       await agent.close();
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('leave the timing to timeoutMs on the library\'s dispatcher; a caller\'s dispatcher keeps its own timeouts', async () => {
+    // answers after 1.5 s (undici checks its headers timer every half second)
+    const server = createServer((_req, res) => void setTimeout(() => res.end('{}'), 1500));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const request = { method: 'GET' as const, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/common/discovery`, headers: {} };
+    const previous = getGlobalDispatcher();
+    const quick = () => new Agent({ headersTimeout: 150, bodyTimeout: 150 });
+    const callers = quick();
+    setGlobalDispatcher(quick());
+    try {
+      // undici's global dispatcher (here one whose own headers timeout is 150 ms): timeoutMs decides
+      assert.equal((await sendOnce(request, { timeoutMs: 5000 })).status, 200);
+      await assert.rejects(sendOnce(request, { timeoutMs: 200 }), (error: unknown) => error instanceof TransportError && error.code === 'ERR_TIMEOUT');
+      // the caller's dispatcher: its 150 ms headers timeout still applies
+      await assert.rejects(
+        sendOnce(request, { timeoutMs: 5000, dispatcher: callers }),
+        (error: unknown) => error instanceof TransportError && error.code === 'ERR_TRANSPORT' && error.reason === 'UND_ERR_HEADERS_TIMEOUT',
+      );
+    } finally {
+      const ours = getGlobalDispatcher();
+      setGlobalDispatcher(previous);
+      await Promise.all([ours.close(), callers.close()]);
+      server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
     }
   });
