@@ -84,8 +84,8 @@ describe('the undici parts the transport loads', () => {
   });
 
   it('leave the timing to timeoutMs on the library\'s dispatcher; a caller\'s dispatcher keeps its own timeouts', async () => {
-    // answers after 1.5 s (undici checks its headers timer every half second)
-    const server = createServer((_req, res) => void setTimeout(() => res.end('{}'), 1500));
+    // answers after 2.5 s (undici checks its headers timer every half second: 150 ms fire within ~1 s)
+    const server = createServer((_req, res) => void setTimeout(() => res.end('{}'), 2500));
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const request = { method: 'GET' as const, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/common/discovery`, headers: {} };
     const previous = getGlobalDispatcher();
