@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import adal from 'adal-node';
 import type * as Lib from '../lib/index.js';
-import { installProduction, pack } from './bench/install.js';
+import { CALLER_CA_VARIABLE, installProduction, pack } from './bench/install.js';
 import { timeProcesses } from './bench/processes.js';
 import { table, verdict, type Row } from './bench/report.js';
 import { interleave, mean, median, round, type Series } from './bench/stats.js';
@@ -20,10 +20,12 @@ const CERT = join(root, 'fixtures/tls/cert.pem');
 const quick = process.argv.includes('--quick');
 
 // Everything (library, floor, adal-node) trusts the test certificate the normal way: re-run with it.
+// The caller's own NODE_EXTRA_CA_CERTS (a proxy's or a company's CA, which npm may need to reach
+// its registry) goes back to the npm commands of the install row (scripts/bench/install.ts).
 if (process.env.NODE_EXTRA_CA_CERTS !== CERT) {
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: CERT },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: CERT, [CALLER_CA_VARIABLE]: process.env.NODE_EXTRA_CA_CERTS ?? '' },
   });
   process.exit(child.status ?? 1);
 }
@@ -331,31 +333,37 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // timer and sends nothing (what the machine charges a Node process for waking up). A fifth is the
 // library again with V8's memory reducer for small heaps switched off (a diagnosis, not a budget):
 // V8 starts that reducer in any process whose old generation grew by 1 MB before its first full
-// GC, and once the process idles it runs two full GCs, which is most of the wait's CPU. The five
-// wait side by side (each is idle almost all the time).
-log(`device-code wait (${N.deviceWait} s, five processes side by side)`);
+// GC, and once the process idles it runs two full GCs, which is most of the wait's CPU on Node 20
+// and 22. A sixth is the library with WebAssembly kept on V8's baseline compiler (--liftoff-only,
+// also a diagnosis): V8 recompiles the hot function of undici's WebAssembly HTTP parser with its
+// optimising compiler once it has parsed a few responses, which on Node 22 and 24 falls in the wait
+// (about 100-150 ms of CPU here) and on Node 20 mostly before it. The six wait side by side (each
+// is idle almost all the time).
+log(`device-code wait (${N.deviceWait} s, six processes side by side)`);
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
 const HTTPS_ID = '6d5c4b3a-2918-4071-8e6d-5c4b3a291807';
 const NO_REDUCER_ID = '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918';
+const LIFTOFF_ID = '8f7e6d5c-4b3a-4291-8a8f-7e6d5c4b3a29';
 const deviceEmulator = await lib.startEmulator({
   tls,
   tenantDomain: DOMAIN,
   users: [USER],
-  clients: [PUBLIC_ID, FLOOR_ID, HTTPS_ID, NO_REDUCER_ID].map((clientId) => ({ clientId, allowPublicClientFlows: true })),
+  clients: [PUBLIC_ID, FLOOR_ID, HTTPS_ID, NO_REDUCER_ID, LIFTOFF_ID].map((clientId) => ({ clientId, allowPublicClientFlows: true })),
   deviceCodeIntervalSeconds: N.deviceInterval,
 });
-const [device, deviceFloor, deviceHttps, deviceIdle, deviceNoReducer] = await Promise.all([
+const [device, deviceFloor, deviceHttps, deviceIdle, deviceNoReducer, deviceLiftoff] = await Promise.all([
   runDeviceWait('library'),
   runDeviceWait('floor'),
   runDeviceWait('https'),
   runDeviceWait('idle'),
   runDeviceWait('noReducer'),
+  runDeviceWait('liftoffOnly'),
 ]);
 const maxPolls = Math.ceil(N.deviceWait / N.deviceInterval) + 1;
-results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps, idle: deviceIdle, libraryWithoutSmallHeapReducer: deviceNoReducer };
+results['deviceCodeWait'] = { ...device, waitSeconds: N.deviceWait, intervalSeconds: N.deviceInterval, maxPolls, floor: deviceFloor, nodeHttps: deviceHttps, idle: deviceIdle, libraryWithoutSmallHeapReducer: deviceNoReducer, libraryWithoutWasmTierUp: deviceLiftoff };
 rows.push({
   what: `device-code wait of ${N.deviceWait} s with \`interval\` ${N.deviceInterval}`,
-  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); an idle process waking on the same timer (no requests): ${round(deviceIdle.cpuMs, 1)} ms; the library with V8's small-heap memory reducer off (\`--no-memory-reducer-for-small-heaps\`, diagnosis only): ${deviceNoReducer.polls} polls, ${round(deviceNoReducer.cpuMs, 1)} ms, ${deviceNoReducer.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
+  measured: `${device.polls} polls, **${round(device.cpuMs, 1)} ms** CPU in ${round(device.wallMs / 1000, 1)} s (${device.outcome}), with ${device.fullGcs} full GC(s) in it (${round(device.fullGcPauseMs, 1)} ms of pauses); floor (bare \`undici.request()\` poller, same run): ${deviceFloor.polls} polls, ${round(deviceFloor.cpuMs, 1)} ms = ${round(device.cpuMs / deviceFloor.cpuMs)}×, ${deviceFloor.fullGcs} full GC(s); Node's own \`https.request()\` poller (no undici): ${deviceHttps.polls} polls, ${round(deviceHttps.cpuMs, 1)} ms, ${deviceHttps.fullGcs} full GC(s); an idle process waking on the same timer (no requests): ${round(deviceIdle.cpuMs, 1)} ms; the library with V8's small-heap memory reducer off (\`--no-memory-reducer-for-small-heaps\`, diagnosis only): ${deviceNoReducer.polls} polls, ${round(deviceNoReducer.cpuMs, 1)} ms, ${deviceNoReducer.fullGcs} full GC(s); the library with WebAssembly on V8's baseline compiler only (\`--liftoff-only\`, diagnosis only): ${deviceLiftoff.polls} polls, ${round(deviceLiftoff.cpuMs, 1)} ms, ${deviceLiftoff.fullGcs} full GC(s); startup spill-over before the wait, not counted: ${round(device.startupSpilloverCpuMs, 1)} ms`,
   budget: `polls ≤ ${maxPolls}; CPU ≤ 50 ms`,
   pass: device.polls <= maxPolls && device.cpuMs <= 50 && device.outcome === 'ERR_DEVICE_CODE_TIMEOUT',
 });
@@ -368,9 +376,10 @@ type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: strin
  * same wait done by hand with bare undici.request() POSTs + JSON.parse every `interval` seconds.
  * `https`: the same by hand with Node's https.request() over a keep-alive agent. `idle`: the same
  * timer, no requests. `noReducer`: `library` in a Node started with --no-memory-reducer-for-small-heaps.
+ * `liftoffOnly`: `library` in a Node started with --liftoff-only.
  */
-async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noReducer'): Promise<DeviceWait> {
-  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined, noReducer: NO_REDUCER_ID }[mode];
+async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noReducer' | 'liftoffOnly'): Promise<DeviceWait> {
+  const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined, noReducer: NO_REDUCER_ID, liftoffOnly: LIFTOFF_ID }[mode];
   const settle = `
     // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
     // count them and their main-thread pauses (the observer is set up before the measured window)
@@ -420,7 +429,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noR
     const post = async () => ({ interval: ${N.deviceInterval}, device_code: '', error: 'authorization_pending' });`,
   };
   const script =
-    mode === 'library' || mode === 'noReducer'
+    mode === 'library' || mode === 'noReducer' || mode === 'liftoffOnly'
       ? `
     const lib = await import(process.env.BENCH_LIB);
     const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${clientId}', resource: '${RESOURCE}' });
@@ -442,7 +451,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noR
       if (answer.error !== 'authorization_pending') { outcome = answer.error ?? 'token'; break; }
     }
     ${report}`;
-  const flags = mode === 'noReducer' ? ['--no-memory-reducer-for-small-heaps'] : [];
+  const flags = mode === 'noReducer' ? ['--no-memory-reducer-for-small-heaps'] : mode === 'liftoffOnly' ? ['--liftoff-only'] : [];
   const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: root,
     env: { ...process.env, BENCH_LIB: pathToFileURL(join(root, 'dist/index.js')).href, BENCH_URL: deviceEmulator.url },

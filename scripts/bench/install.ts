@@ -5,6 +5,21 @@ import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** Where the bench keeps the caller's NODE_EXTRA_CA_CERTS ('' when unset) while it runs with the test certificate. */
+export const CALLER_CA_VARIABLE = 'D365FO_AUTH_BENCH_CALLER_CA_CERTS';
+/** npm gets at most this long per command: a registry it cannot reach fails the row, not the run. */
+const NPM_TIMEOUT_MS = 180_000;
+
+/** The bench's environment with the caller's NODE_EXTRA_CA_CERTS back in place of the test certificate. */
+function npmEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false' };
+  const callerCa = env[CALLER_CA_VARIABLE];
+  delete env[CALLER_CA_VARIABLE];
+  if (callerCa === undefined) return env;
+  if (callerCa === '') delete env['NODE_EXTRA_CA_CERTS'];
+  else env['NODE_EXTRA_CA_CERTS'] = callerCa;
+  return env;
+}
 
 export interface PackInfo {
   tarball: string;
@@ -16,7 +31,8 @@ export interface PackInfo {
 }
 
 function run(args: string[], cwd: string): string {
-  const result = spawnSync(npm, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const result = spawnSync(npm, args, { cwd, encoding: 'utf8', env: npmEnvironment(), timeout: NPM_TIMEOUT_MS });
+  if (result.error) throw new Error(`npm ${args.join(' ')} failed: ${result.error.message} (limit ${NPM_TIMEOUT_MS / 1000} s; can npm reach its registry?)`);
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
