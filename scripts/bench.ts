@@ -337,7 +337,7 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // and 22. A sixth is the library with WebAssembly kept on V8's baseline compiler (--liftoff-only,
 // also a diagnosis): V8 recompiles the hot function of undici's WebAssembly HTTP parser with its
 // optimising compiler once it has parsed a few responses, which on Node 22 and 24 falls in the wait
-// (about 100-150 ms of CPU here) and on Node 20 mostly before it. The six wait side by side (each
+// (about 100-200 ms of CPU here) and on Node 20 mostly before it. The six wait side by side (each
 // is idle almost all the time).
 log(`device-code wait (${N.deviceWait} s, six processes side by side)`);
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
