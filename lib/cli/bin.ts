@@ -4,25 +4,29 @@ import { findCommand } from './args.js';
 import { processIo } from './io.js';
 import { COMMANDS, main } from './main.js';
 
+/** The largest WebAssembly tiering budget V8 takes (an int32): no command runs that much parser code. */
+const WASM_TIERING_BUDGET = 2 ** 31 - 1;
+
 /**
  * undici parses HTTP with a WebAssembly build of llhttp, and V8 recompiles its hot parser function
- * with its optimising compiler in a background thread once it has parsed a response or two (Node
- * 20: after the first, 200-400 ms of CPU; Node 22: after the second, about 100 ms, which `lcs
- * login` with its two requests and every device-code wait reach), and the process waits for it
+ * with its optimising compiler in a background thread once it has parsed enough bytes (Node 20:
+ * after the first response, 200-400 ms of CPU; Node 22 and 24: after the second, 100-150 ms, which
+ * `lcs login` with its two requests and every device-code wait reach), and the process waits for it
  * before it exits. A process sending a few small requests never earns that back. The executable
- * owns its process, so for a command that sends requests it keeps WebAssembly on V8's baseline
- * compiler. A V8 flag changed at run time makes V8 refuse the compile cache Node ships for its own
- * modules (a built-in loaded afterwards compiles from source, in twice the time), so the built-ins
- * an HTTPS client stands on (node:http2 and node:https bring tls, net, http, crypto and streams;
- * undici loads them all) are loaded first. From Node 24 on the flag no longer takes effect once V8
- * runs (measured: the recompilation still happens), so V8 is left alone there. node:v8 costs a few
+ * owns its process, so for a command that sends requests it raises V8's WebAssembly tiering budget
+ * (roughly the bytes of code a function runs before it is recompiled) out of reach, which keeps the
+ * parser on V8's baseline compiler. That flag takes effect at run time on every supported Node
+ * (`--liftoff-only` and `--no-wasm-tier-up` are ignored at run time from Node 24 on); the package
+ * spec checks the effect with V8's compile trace. A V8 flag changed at run time makes V8 refuse the
+ * compile cache Node ships for its own modules (a built-in loaded afterwards compiles from source,
+ * in twice the time), so the built-ins an HTTPS client stands on (node:http2 and node:https bring
+ * tls, net, http, crypto and streams; undici loads them all) are loaded first. node:v8 costs a few
  * milliseconds to load, so the other commands (and `lcs token`'s saved-token path) skip all this.
  */
 async function prepareProcess(argv: string[]): Promise<void> {
-  if (Number(process.versions.node.split('.')[0]) >= 24) return;
   if (!findCommand([...argv], COMMANDS).command?.sendsRequests) return;
   for (const name of ['node:http2', 'node:https']) process.getBuiltinModule(name);
-  (await import('node:v8')).setFlagsFromString('--liftoff-only');
+  (await import('node:v8')).setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
 }
 
 const argv = process.argv.slice(2);

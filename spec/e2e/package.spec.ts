@@ -154,10 +154,10 @@ describe('the built package (dist/)', () => {
     assert.equal(JSON.parse(decoded.stdout).unique_name, demo.user.username);
     const version = await built(['--version']);
     assert.equal(version.stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
-    // up to Node 22 a command that sends requests keeps WebAssembly (undici's HTTP parser) on V8's
-    // baseline compiler, after loading the built-ins an HTTPS request needs (a flag changed at run
-    // time costs every built-in loaded later Node's compile cache); see lib/cli/bin.ts. The
-    // saved-token path of lcs token leaves V8 alone.
+    // a command that sends requests keeps WebAssembly (undici's HTTP parser) on V8's baseline
+    // compiler, after loading the built-ins an HTTPS request needs (a flag changed at run time
+    // costs every built-in loaded later Node's compile cache); see lib/cli/bin.ts. The saved-token
+    // path of lcs token leaves V8 alone.
     const report = (stderr: string) => {
       const line = (label: string) => new RegExp(`\\n${label}: (.*)\\n`).exec(stderr)?.[1];
       return { flags: JSON.parse(line('v8 flags')!) as string[], after: JSON.parse(line('built-ins loaded after the flag')!) as string[], perfHooks: line('perf_hooks loaded') };
@@ -166,7 +166,7 @@ describe('the built package (dist/)', () => {
     assert.equal(refresh.code, 0, refresh.stderr);
     assert.match(refresh.stdout, /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const refreshed = report(refresh.stderr);
-    assert.deepEqual(refreshed.flags, Number(process.versions.node.split('.')[0]) >= 24 ? [] : ['--liftoff-only']);
+    assert.deepEqual(refreshed.flags, [`--wasm-tiering-budget=${2 ** 31 - 1}`]);
     const https = ['net', 'tls', 'http', 'http2', 'crypto', 'stream', 'diagnostics_channel'];
     assert.deepEqual(refreshed.after.filter((name) => https.includes(name)), []);
     // the transport times a request without the global `performance` (which loads perf_hooks)
@@ -174,6 +174,17 @@ describe('the built package (dist/)', () => {
     const saved = await built(['lcs', 'token'], { node: ['-r', FLAGS, BIN] });
     assert.equal(saved.stdout, refresh.stdout);
     assert.deepEqual(report(saved.stderr).flags, []);
+    // and the flag takes effect: with V8's compile trace on (it prints to stdout), the two requests
+    // of `lcs login` compile undici's parser with the baseline compiler only (without the flag the
+    // optimising compiler recompiles its hot function by the second response on Node 20 to 24)
+    const traced = await built(['lcs', 'login', '--username', demo.user.username, '--password-stdin', '--client-id', demo.publicClient.clientId, '--no-save'], {
+      node: ['--trace-wasm-compilation-times', BIN],
+      stdin: `${demo.user.password}\n`,
+    });
+    assert.equal(traced.code, 0, traced.stderr);
+    const compilers = [...traced.stdout.matchAll(/^Compiled function \S+ using (\w+),/gm)].map((match) => match[1]);
+    assert.ok(compilers.length > 0, `no WebAssembly compile in the trace:\n${traced.stdout}`);
+    assert.deepEqual([...new Set(compilers)], ['Liftoff']);
   });
 
   it('the built CLI starts the emulator from its own file', async () => {
