@@ -340,6 +340,11 @@ log(`processes: ${JSON.stringify(results['processes'])}`);
 // (about 100-200 ms of CPU here) and on Node 20 mostly before it. The six wait side by side (each
 // is idle almost all the time).
 log(`device-code wait (${N.deviceWait} s, six processes side by side)`);
+/** The waiters that run the library, and the V8 flags each starts with (the last two are diagnoses). */
+const LIBRARY_WAITERS = { library: [], noReducer: ['--no-memory-reducer-for-small-heaps'], liftoffOnly: ['--liftoff-only'] };
+type LibraryWaiter = keyof typeof LIBRARY_WAITERS;
+const runsLibrary = (mode: string): mode is LibraryWaiter => Object.hasOwn(LIBRARY_WAITERS, mode);
+
 const FLOOR_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180716';
 const HTTPS_ID = '6d5c4b3a-2918-4071-8e6d-5c4b3a291807';
 const NO_REDUCER_ID = '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918';
@@ -378,7 +383,7 @@ type DeviceWait = { polls: number; cpuMs: number; wallMs: number; outcome: strin
  * timer, no requests. `noReducer`: `library` in a Node started with --no-memory-reducer-for-small-heaps.
  * `liftoffOnly`: `library` in a Node started with --liftoff-only.
  */
-async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noReducer' | 'liftoffOnly'): Promise<DeviceWait> {
+async function runDeviceWait(mode: LibraryWaiter | 'floor' | 'https' | 'idle'): Promise<DeviceWait> {
   const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined, noReducer: NO_REDUCER_ID, liftoffOnly: LIFTOFF_ID }[mode];
   const settle = `
     // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
@@ -429,7 +434,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noR
     const post = async () => ({ interval: ${N.deviceInterval}, device_code: '', error: 'authorization_pending' });`,
   };
   const script =
-    mode === 'library' || mode === 'noReducer' || mode === 'liftoffOnly'
+    runsLibrary(mode)
       ? `
     const lib = await import(process.env.BENCH_LIB);
     const code = await lib.requestDeviceCode({ authorityHost: process.env.BENCH_URL, tenant: '${DOMAIN}', clientId: '${clientId}', resource: '${RESOURCE}' });
@@ -451,7 +456,7 @@ async function runDeviceWait(mode: 'library' | 'floor' | 'https' | 'idle' | 'noR
       if (answer.error !== 'authorization_pending') { outcome = answer.error ?? 'token'; break; }
     }
     ${report}`;
-  const flags = mode === 'noReducer' ? ['--no-memory-reducer-for-small-heaps'] : mode === 'liftoffOnly' ? ['--liftoff-only'] : [];
+  const flags: string[] = runsLibrary(mode) ? LIBRARY_WAITERS[mode] : [];
   const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: root,
     env: { ...process.env, BENCH_LIB: pathToFileURL(join(root, 'dist/index.js')).href, BENCH_URL: deviceEmulator.url },
