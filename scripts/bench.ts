@@ -412,7 +412,7 @@ async function runDeviceWait(mode: LibraryWaiter | 'floor' | 'https' | 'idle'): 
       if (process.threadCpuUsage) { const usage = process.threadCpuUsage(); return (usage.user + usage.system) / 1000; }
       try { return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return null; }
     };
-    mainThreadMs();
+    mainThreadMs(); // once before the window: its first call's own cost stays out of it
     fullGcs.length = 0;
     const before = process.cpuUsage();
     const mainBefore = mainThreadMs();
