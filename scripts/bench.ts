@@ -211,12 +211,13 @@ const sameToken = concurrent.every((t) => t.accessToken === concurrent[0]!.acces
 let clockShiftMs = 0;
 const shiftedClock: Lib.Clock = { now: () => Date.now() + clockShiftMs, sleep: (ms, signal) => delay(ms, undefined, { signal }) };
 const warm = lib.createTokenProvider({ store: lib.openConfigStore({ path: configPath }), authorityHost: emulator.url, clock: shiftedClock });
-const before = await warm.getToken();
-const warmLoadRequests = tokenRequests() - refreshes;
-clockShiftMs = before.expiresAt - Date.now() + 1000;
+const tokenBeforeExpiry = await warm.getToken();
+const warmedUp = tokenRequests();
+const warmLoadRequests = warmedUp - refreshes;
+clockShiftMs = tokenBeforeExpiry.expiresAt - Date.now() + 1000;
 const afterExpiry = await Promise.all(Array.from({ length: N.concurrent }, () => warm.getToken()));
-const expiredRefreshes = tokenRequests() - refreshes - warmLoadRequests;
-const sameAfterExpiry = afterExpiry.every((t) => t.accessToken === afterExpiry[0]!.accessToken) && afterExpiry[0]!.accessToken !== before.accessToken;
+const expiredRefreshes = tokenRequests() - warmedUp;
+const sameAfterExpiry = afterExpiry.every((t) => t.accessToken === afterExpiry[0]!.accessToken) && afterExpiry[0]!.accessToken !== tokenBeforeExpiry.accessToken;
 const tokenRequestsBeforeCached = tokenRequests();
 results['singleFlight'] = {
   callers: N.concurrent,
