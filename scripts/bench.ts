@@ -216,9 +216,9 @@ const warmedUp = tokenRequests();
 const warmLoadRequests = warmedUp - refreshes;
 clockShiftMs = tokenBeforeExpiry.expiresAt - Date.now() + 1000;
 const afterExpiry = await Promise.all(Array.from({ length: N.concurrent }, () => warm.getToken()));
-const expiredRefreshes = tokenRequests() - warmedUp;
-const sameAfterExpiry = afterExpiry.every((t) => t.accessToken === afterExpiry[0]!.accessToken) && afterExpiry[0]!.accessToken !== tokenBeforeExpiry.accessToken;
 const tokenRequestsBeforeCached = tokenRequests();
+const expiredRefreshes = tokenRequestsBeforeCached - warmedUp;
+const sameAfterExpiry = afterExpiry.every((t) => t.accessToken === afterExpiry[0]!.accessToken) && afterExpiry[0]!.accessToken !== tokenBeforeExpiry.accessToken;
 results['singleFlight'] = {
   callers: N.concurrent,
   tokenRequests: refreshes,
