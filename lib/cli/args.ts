@@ -37,6 +37,8 @@ export interface Command {
   positionals?: [number, number];
   /** The command always sends a request (`lcs token` does only when the saved token needs a refresh). */
   sendsRequests?: true;
+  /** The command sits idle while a person signs in (a device-code wait): minutes, not milliseconds. */
+  waitsForPerson?: true;
   run(ctx: Context): Promise<number>;
 }
 

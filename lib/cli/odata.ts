@@ -31,6 +31,7 @@ export const odataCommands: Command[] = [
   {
     path: ['odata', 'login'],
     sendsRequests: true,
+    waitsForPerson: true,
     summary: 'Sign in at a terminal with a device code and print a token for an F&O environment.',
     options: {
       config: configOpt,

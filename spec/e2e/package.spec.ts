@@ -187,6 +187,44 @@ describe('the built package (dist/)', () => {
     assert.deepEqual([...new Set(compilers)], ['Liftoff']);
   });
 
+  it('odata login, which idles while a person signs in, keeps V8 from running its memory reducer\'s full collections', async () => {
+    // About 8 s into an idle wait V8's memory reducer runs two full collections ("Mark-Compact
+    // (reduce)" in its GC trace, printed to stdout) in a plain Node process that waited the same way;
+    // the CLI turns off incremental marking for this command, which stops them (lib/cli/bin.ts).
+    // Both wait 11 s on a device code nobody approves (the emulator's interval is 5 s).
+    const demo = lib.EMULATOR_DEMO;
+    const waitSeconds = 11;
+    const script = `
+      const lib = await import(${JSON.stringify(pathToFileURL(INDEX).href)});
+      const options = { authorityHost: process.env.URL, tenant: process.env.TENANT, clientId: '${demo.firstPartyPublicClientId}', resource: 'https://contoso.operations.dynamics.com' };
+      const code = await lib.requestDeviceCode(options);
+      await lib.pollDeviceCode(code, { ...options, timeoutSeconds: ${waitSeconds} }).catch((error) => process.stderr.write(error.code));`;
+    const env = { PATH: process.env.PATH, URL: emu.url, TENANT: demo.tenantDomain };
+    const plain = new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['--trace-gc', '--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    const cli = runCli(['odata', 'login', '--tenant', demo.tenantDomain, '--url', 'https://contoso.operations.dynamics.com', '--timeout', String(waitSeconds), '--no-browser', '--no-clipboard'], {
+      node: ['--trace-gc', '-r', FLAGS, BIN],
+      env: { D365FO_AUTH_CONFIG: join(dir, 'idle-wait.json'), D365FO_AUTHORITY_HOST: emu.url },
+    });
+    const [control, login] = await Promise.all([plain, cli]);
+    const reducerCollections = (trace: string) => trace.match(/Mark-Compact \(reduce\)/g)?.length ?? 0;
+    assert.equal(control.stderr, 'ERR_DEVICE_CODE_TIMEOUT');
+    assert.equal(login.code, 3, login.stderr);
+    assert.match(login.stderr, /within 11 s/);
+    const flags = JSON.parse(/\nv8 flags: (.*)\n/.exec(login.stderr)![1]!) as string[];
+    assert.deepEqual(flags, [`--wasm-tiering-budget=${2 ** 31 - 1}`, '--no-incremental-marking']);
+    assert.equal(reducerCollections(login.stdout), 0, login.stdout);
+    // the window is long enough: the plain process ran them (Node 24's V8 does not start the reducer
+    // for a heap this small, so there the control has nothing to show)
+    if (Number(process.versions.node.split('.')[0]) < 24) assert.ok(reducerCollections(control.stdout) > 0, control.stdout);
+  });
+
   it('the built CLI starts the emulator from its own file', async () => {
     const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0'], { env: { PATH: process.env.PATH, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
