@@ -375,6 +375,42 @@ const CLI_ID = '9a8f7e6d-5c4b-4a29-8b9a-8f7e6d5c4b3a';
 /** Where the CLI waiter's measured window starts: after its start-up, its device code and a settle. */
 const CLI_SETTLE_MS = N.deviceWait >= 10 ? 3000 : 1000;
 
+/**
+ * What every waiting process runs around its wait (source text, in that process; plain script, so
+ * both an ES module and a CommonJS preload can hold it): full GCs counted with their main-thread
+ * pauses (V8's memory reducer shrinking the start-up heap, in practice; the observer is set up
+ * before the window), the main thread's own CPU clock, `startWindow()` and
+ * `windowReport(outcome, spilloverUsage)`, the JSON line of a `DeviceWait` without its polls.
+ */
+const WAIT_PROBES = `
+    const { PerformanceObserver, constants } = process.getBuiltinModule('node:perf_hooks');
+    const fullGcs = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs.push(entry.duration);
+    }).observe({ entryTypes: ['gc'] });
+    // the main thread's own share (process.cpuUsage() also counts V8's worker threads: concurrent
+    // marking, background compiles): process.threadCpuUsage() where Node has it (23.9+), else
+    // Linux's per-thread scheduler clock; null where neither is there
+    const mainThreadMs = () => {
+      if (process.threadCpuUsage) { const usage = process.threadCpuUsage(); return (usage.user + usage.system) / 1000; }
+      try { return Number(process.getBuiltinModule('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return null; }
+    };
+    mainThreadMs(); // once before the window: its first call's own cost stays out of it
+    let window;
+    const startWindow = () => {
+      fullGcs.length = 0;
+      window = { cpu: process.cpuUsage(), main: mainThreadMs(), t0: performance.now() };
+    };
+    const windowReport = (outcome, spillover) => {
+      const mainAfter = mainThreadMs();
+      const ms = (usage) => (usage.user + usage.system) / 1000;
+      return JSON.stringify({
+        outcome, cpuMs: ms(process.cpuUsage(window.cpu)), wallMs: performance.now() - window.t0,
+        mainThreadCpuMs: window.main === null || mainAfter === null ? null : mainAfter - window.main,
+        startupSpilloverCpuMs: ms(spillover), fullGcs: fullGcs.length, fullGcPauseMs: fullGcs.reduce((a, b) => a + b, 0),
+      });
+    };`;
+
 const deviceEmulator = await lib.startEmulator({
   tls,
   tenantDomain: DOMAIN,
@@ -426,39 +462,17 @@ type DeviceWait = { polls: number; cpuMs: number; mainThreadCpuMs: number | null
 async function runDeviceWait(mode: LibraryWaiter | 'floor' | 'https' | 'idle'): Promise<DeviceWait> {
   const clientId = { library: PUBLIC_ID, floor: FLOOR_ID, https: HTTPS_ID, idle: undefined, noReducer: NO_REDUCER_ID, liftoffOnly: LIFTOFF_ID }[mode];
   const settle = `
-    // full GCs in the idle wait (V8's memory reducer shrinking the start-up heap, in practice):
-    // count them and their main-thread pauses (the observer is set up before the measured window)
-    const { PerformanceObserver, constants } = await import('node:perf_hooks');
-    const fullGcs = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs.push(entry.duration);
-    }).observe({ entryTypes: ['gc'] });
+    ${WAIT_PROBES}
     // V8 finishes startup work (compiling, GC) on background threads for about a second, which
     // process.cpuUsage() counts: let it settle first, and report it apart from the wait
     const settle = process.cpuUsage();
     await new Promise((ok) => setTimeout(ok, 2000));
     const settleCpu = process.cpuUsage(settle);
-    // the main thread's own share (process.cpuUsage() also counts V8's worker threads: concurrent
-    // marking, background compiles): process.threadCpuUsage() where Node has it (23.9+), else
-    // Linux's per-thread scheduler clock; null where neither is there
-    const { readFileSync } = await import('node:fs');
-    const mainThreadMs = () => {
-      if (process.threadCpuUsage) { const usage = process.threadCpuUsage(); return (usage.user + usage.system) / 1000; }
-      try { return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return null; }
-    };
-    mainThreadMs(); // once before the window: its first call's own cost stays out of it
-    fullGcs.length = 0;
-    const before = process.cpuUsage();
-    const mainBefore = mainThreadMs();
-    const t0 = performance.now();
+    startWindow();
     let outcome = 'token';`;
   const report = `
-    const mainAfter = mainThreadMs();
-    const cpu = process.cpuUsage(before);
-    const wallMs = performance.now() - t0;
-    const mainThreadCpuMs = mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore;
     await new Promise((ok) => setImmediate(ok)); // observer entries arrive asynchronously
-    console.log(JSON.stringify({ outcome, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, mainThreadCpuMs, startupSpilloverCpuMs: (settleCpu.user + settleCpu.system) / 1000, fullGcs: fullGcs.length, fullGcPauseMs: fullGcs.reduce((a, b) => a + b, 0) }));`;
+    console.log(windowReport(outcome, settleCpu));`;
   const url = `process.env.BENCH_URL + '/${DOMAIN}/oauth2/' + path + '?api-version=1.0'`;
   const post = {
     floor: `
@@ -525,39 +539,19 @@ async function runDeviceWait(mode: LibraryWaiter | 'floor' | 'https' | 'idle'): 
 /**
  * The CLI's device-code sign-in as a user runs it: `odata login` from dist/ on a device code nobody
  * approves, until its --timeout. The CLI prints nothing a measurement could hook, so a preloaded
- * file (node -r) measures like the library waiter does: full GCs through a perf_hooks observer, and
- * the CPU from CLI_SETTLE_MS after start to exit, written to a file. The window misses none of the
- * polls: the first comes one interval after the device code.
+ * file (node -r) holds the same probes as the library's waiters, opens the window CLI_SETTLE_MS
+ * after start and writes the report to a file at exit. The window misses none of the polls: the
+ * first comes one interval after the device code.
  */
 async function runCliDeviceWait(): Promise<DeviceWait> {
   const preload = join(work, 'cli-wait.cjs');
   const reportFile = join(work, 'cli-wait.json');
   writeFileSync(
     preload,
-    `const { PerformanceObserver, constants } = require('node:perf_hooks');
-const { readFileSync, writeFileSync } = require('node:fs');
-const fullGcs = [];
-let measuring = false;
-new PerformanceObserver((list) => {
-  if (measuring) for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs.push(entry.duration);
-}).observe({ entryTypes: ['gc'] });
-const mainThreadMs = () => {
-  if (process.threadCpuUsage) { const usage = process.threadCpuUsage(); return (usage.user + usage.system) / 1000; }
-  try { return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return null; }
-};
-mainThreadMs();
-let before, mainBefore, t0;
-setTimeout(() => { before = process.cpuUsage(); mainBefore = mainThreadMs(); t0 = performance.now(); measuring = true; }, ${CLI_SETTLE_MS}).unref();
-process.on('exit', () => {
-  const mainAfter = mainThreadMs();
-  const cpu = process.cpuUsage(before);
-  const total = (value) => (value.user + value.system) / 1000;
-  writeFileSync(${JSON.stringify(reportFile)}, JSON.stringify({
-    outcome: 'exit code ' + process.exitCode, cpuMs: total(cpu), wallMs: performance.now() - t0,
-    mainThreadCpuMs: mainBefore == null || mainAfter == null ? null : mainAfter - mainBefore,
-    startupSpilloverCpuMs: total(before), fullGcs: fullGcs.length, fullGcPauseMs: fullGcs.reduce((a, b) => a + b, 0),
-  }));
-});
+    `${WAIT_PROBES}
+let startup;
+setTimeout(() => { startup = process.cpuUsage(); startWindow(); }, ${CLI_SETTLE_MS}).unref();
+process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(reportFile)}, windowReport('exit code ' + process.exitCode, startup)));
 `,
   );
   const argv = ['odata', 'login', '--tenant', DOMAIN, '--url', ODATA, '--client-id', CLI_ID, '--timeout', String(N.deviceWait), '--no-browser', '--no-clipboard'];

@@ -24,14 +24,14 @@ const WASM_TIERING_BUDGET = 2 ** 31 - 1;
  * milliseconds to load, so the other commands (and `lcs token`'s saved-token path) skip all this.
  *
  * A command that waits for a person to sign in (a device code) idles for seconds to minutes. About
- * 8 s into that idle time V8's memory reducer gives the start-up heap back with two full collections:
- * 30-55 ms of CPU on Node 20 and 22, more than all the polls of a 30 s wait, to return a megabyte or
- * two from a process that ends when the sign-in does (Node 24 does not start it for a heap this small). V8 decides to run them while the built-ins above
- * load (they grow the heap past the reducer's trigger), so a flag set before them would stop it only
- * at the price of their compile cache; what V8 still checks when the reducer's timer comes is
- * whether incremental marking may start. Such a command turns that off: a full collection, should
- * its small heap need one, then runs in a single pause. The package spec checks the effect with
- * V8's GC trace.
+ * 8 s into that idle time V8's memory reducer gives the start-up heap back with two full
+ * collections: 30-55 ms of CPU on Node 20 and 22, more than all the polls of a 30 s wait, to return
+ * a megabyte or two from a process that ends when the sign-in does (Node 24 does not start it for a
+ * heap this small). V8 decides to run them while the built-ins above load (they grow the heap past
+ * the reducer's trigger), so a flag set before them would stop it only at the price of their
+ * compile cache; what V8 still checks when the reducer's timer comes is whether incremental marking
+ * may start. Such a command turns that off: a full collection, should its small heap need one, then
+ * runs in a single pause. The package spec checks the effect with V8's GC trace.
  */
 async function prepareProcess(argv: string[]): Promise<void> {
   const command = findCommand([...argv], COMMANDS).command;
