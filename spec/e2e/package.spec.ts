@@ -37,6 +37,12 @@ function staticGraph(entry: string): { files: string[]; packages: string[] } {
   return { files: [...files], packages: [...packages] };
 }
 
+/** What spec/support/v8-flags.cjs (preloaded with -r) wrote to stderr at the process's exit. */
+function v8Report(stderr: string): { flags: string[]; after: string[]; perfHooks: string | undefined } {
+  const line = (label: string) => new RegExp(`\\n${label}: (.*)\\n`).exec(stderr)?.[1];
+  return { flags: JSON.parse(line('v8 flags')!) as string[], after: JSON.parse(line('built-ins loaded after the flag')!) as string[], perfHooks: line('perf_hooks loaded') };
+}
+
 describe('the built package (dist/)', () => {
   let lib: Lib;
   let emu: source.EmulatorHandle;
@@ -78,16 +84,11 @@ describe('the built package (dist/)', () => {
       const token = await lib.clientCredentialsGrant({ authorityHost: process.env.URL, tenant: process.env.TENANT, clientId: process.env.CLIENT, clientSecret: process.env.SECRET, resource: 'https://contoso.operations.dynamics.com' });
       await lib.openConfigStore({ path: process.env.FILE }).lcs.set(token);
       process.stdout.write(JSON.stringify(process.moduleLoadList.filter((name) => name.endsWith('/webcrypto'))));`;
-    const env = { PATH: process.env.PATH, URL: emu.url, TENANT: demo.tenantDomain, CLIENT: demo.confidentialClient.clientId, SECRET: demo.confidentialClient.secret, FILE: join(dir, 'no-webcrypto.json') };
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
-    const code = await new Promise((done) => child.on('close', done));
-    assert.equal(code, 0, err);
+    const env = { URL: emu.url, TENANT: demo.tenantDomain, CLIENT: demo.confidentialClient.clientId, SECRET: demo.confidentialClient.secret, FILE: join(dir, 'no-webcrypto.json') };
+    const { code, stdout, stderr } = await runCli([], { node: ['--input-type=module', '-e', script], env });
+    assert.equal(code, 0, stderr);
     assert.ok(readFileSync(env.FILE, 'utf8').includes('bearerToken'), 'the token was saved');
-    assert.deepEqual(JSON.parse(out), []);
+    assert.deepEqual(JSON.parse(stdout), []);
   });
 
   it('the lazy parts throw the entry\'s error classes and share its state (one copy of each)', async () => {
@@ -158,14 +159,10 @@ describe('the built package (dist/)', () => {
     // compiler, after loading the built-ins an HTTPS request needs (a flag changed at run time
     // costs every built-in loaded later Node's compile cache); see lib/cli/bin.ts. The saved-token
     // path of lcs token leaves V8 alone.
-    const report = (stderr: string) => {
-      const line = (label: string) => new RegExp(`\\n${label}: (.*)\\n`).exec(stderr)?.[1];
-      return { flags: JSON.parse(line('v8 flags')!) as string[], after: JSON.parse(line('built-ins loaded after the flag')!) as string[], perfHooks: line('perf_hooks loaded') };
-    };
     const refresh = await built(['lcs', 'refresh'], { node: ['-r', FLAGS, BIN] });
     assert.equal(refresh.code, 0, refresh.stderr);
     assert.match(refresh.stdout, /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    const refreshed = report(refresh.stderr);
+    const refreshed = v8Report(refresh.stderr);
     assert.deepEqual(refreshed.flags, [`--wasm-tiering-budget=${2 ** 31 - 1}`]);
     const https = ['net', 'tls', 'http', 'http2', 'crypto', 'stream', 'diagnostics_channel'];
     assert.deepEqual(refreshed.after.filter((name) => https.includes(name)), []);
@@ -173,7 +170,7 @@ describe('the built package (dist/)', () => {
     assert.equal(refreshed.perfHooks, 'false');
     const saved = await built(['lcs', 'token'], { node: ['-r', FLAGS, BIN] });
     assert.equal(saved.stdout, refresh.stdout);
-    assert.deepEqual(report(saved.stderr).flags, []);
+    assert.deepEqual(v8Report(saved.stderr).flags, []);
     // and the flag takes effect: with V8's compile trace on (it prints to stdout), the two requests
     // of `lcs login` compile undici's parser with the baseline compiler only (without the flag the
     // optimising compiler recompiles its hot function by the second response on Node 20 to 24)
@@ -199,15 +196,8 @@ describe('the built package (dist/)', () => {
       const options = { authorityHost: process.env.URL, tenant: process.env.TENANT, clientId: '${demo.firstPartyPublicClientId}', resource: 'https://contoso.operations.dynamics.com' };
       const code = await lib.requestDeviceCode(options);
       await lib.pollDeviceCode(code, { ...options, timeoutSeconds: ${waitSeconds} }).catch((error) => process.stderr.write(error.code));`;
-    const env = { PATH: process.env.PATH, URL: emu.url, TENANT: demo.tenantDomain };
-    const plain = new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, ['--trace-gc', '--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const env = { URL: emu.url, TENANT: demo.tenantDomain };
+    const plain = runCli([], { node: ['--trace-gc', '--input-type=module', '-e', script], env });
     const cli = runCli(['odata', 'login', '--tenant', demo.tenantDomain, '--url', 'https://contoso.operations.dynamics.com', '--timeout', String(waitSeconds), '--no-browser', '--no-clipboard'], {
       node: ['--trace-gc', '-r', FLAGS, BIN],
       env: { D365FO_AUTH_CONFIG: join(dir, 'idle-wait.json'), D365FO_AUTHORITY_HOST: emu.url },
@@ -217,8 +207,7 @@ describe('the built package (dist/)', () => {
     assert.equal(control.stderr, 'ERR_DEVICE_CODE_TIMEOUT');
     assert.equal(login.code, 3, login.stderr);
     assert.match(login.stderr, /within 11 s/);
-    const flags = JSON.parse(/\nv8 flags: (.*)\n/.exec(login.stderr)![1]!) as string[];
-    assert.deepEqual(flags, [`--wasm-tiering-budget=${2 ** 31 - 1}`, '--no-incremental-marking']);
+    assert.deepEqual(v8Report(login.stderr).flags, [`--wasm-tiering-budget=${2 ** 31 - 1}`, '--no-incremental-marking']);
     assert.equal(reducerCollections(login.stdout), 0, login.stdout);
     // the window is long enough: the plain process ran them (Node 24's V8 does not start the reducer
     // for a heap this small, so there the control has nothing to show)
