@@ -542,7 +542,8 @@ async function runDeviceWait(mode: LibraryWaiter | 'floor' | 'https' | 'idle'): 
  * The CLI's device-code sign-in as a user runs it: `odata login` from dist/ on a device code nobody
  * approves, until its --timeout. The CLI prints nothing a measurement could hook, so a preloaded
  * file (node -r) holds the same probes as the library's waiters, opens the window N.cliSettleMs
- * after start (its start-up, device code and a settle) and writes the report to a file at exit. The window misses none of the polls: the
+ * after start (its start-up, device code and a settle) and writes the report to a file at exit;
+ * a CLI that exits before the window opens writes none. The window misses none of the polls: the
  * first comes one interval after the device code.
  */
 async function runCliDeviceWait(): Promise<DeviceWait> {
@@ -553,7 +554,7 @@ async function runCliDeviceWait(): Promise<DeviceWait> {
     `${WAIT_PROBES}
 let startup;
 setTimeout(() => { startup = process.cpuUsage(); startWindow(); }, ${N.cliSettleMs}).unref();
-process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(reportFile)}, windowReport('exit code ' + process.exitCode, startup)));
+process.on('exit', () => startup && process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(reportFile)}, windowReport('exit code ' + process.exitCode, startup)));
 `,
   );
   const argv = ['odata', 'login', '--tenant', DOMAIN, '--url', ODATA, '--client-id', CLI_ID, '--timeout', String(N.deviceWait), '--no-browser', '--no-clipboard'];
@@ -569,7 +570,7 @@ process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(${JSO
   try {
     parsed = JSON.parse(readFileSync(reportFile, 'utf8')) as Omit<DeviceWait, 'polls'>;
   } catch {
-    throw new Error(`the CLI waiter wrote no report: ${err}`);
+    throw new Error(`the CLI waiter wrote no report (it exited before its window opened, or failed): ${err}`);
   }
   return { ...parsed, polls: pollsBy(CLI_ID) };
 }
