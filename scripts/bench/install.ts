@@ -57,10 +57,15 @@ export interface InstallInfo {
   packages: string[];
 }
 
-/** `npm install --omit=dev <tarball>` into `dir`; the size of node_modules and the packages in it. */
+/**
+ * `npm install --omit=dev <tarball>` into `dir`; the size of node_modules and the packages in it.
+ * `--prefix` also moves where npm reads its global npmrc ({prefix}/etc/npmrc), which on a machine
+ * behind a TLS proxy holds the `cafile`: the machine's own global config is passed along.
+ */
 export function installProduction(tarball: string, dir: string): InstallInfo {
   mkdirSync(dir, { recursive: true });
-  run(['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', dir, tarball], dir);
+  const globalConfig = run(['config', 'get', 'globalconfig'], dir).trim();
+  run(['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--globalconfig', globalConfig, '--prefix', dir, tarball], dir);
   const modules = join(dir, 'node_modules');
   return { mebibytes: sizeOf(modules) / 1024 / 1024, packages: packagesIn(modules) };
 }
