@@ -152,7 +152,7 @@ for (const grant of cases) {
   }
   await clearLog();
   const heapBefore = process.memoryUsage().heapUsed;
-  // the emulator's request log is emptied before every chunk (untimed): left to grow to thousands of
+  // the emulator's request log is emptied every 100 rounds (untimed): left to grow to thousands of
   // records, its old-generation collections would land in whichever series happened to be running
   let logged = 0;
   const drainLog = async () => {

@@ -27,22 +27,22 @@ export interface Series {
 }
 
 /**
- * Runs `warmup` untimed operations of every series, then `count` timed ones each, in chunks of
- * `chunk` that rotate between the series, so drift (GC, thermal, the server's growing state) hits
- * them alike. `between` (untimed) runs before every chunk, e.g. to empty the server's request log.
+ * Runs `warmup` untimed operations of every series, then `count` timed ones each, one operation of
+ * each series per round in an order that rotates every round, so drift (GC, the machine's own
+ * slow and fast spells, the server's growing state) hits them alike: on a small VM the round trip
+ * drifts between a fast and a slow mode within a few dozen operations, faster than chunks of 100
+ * per series could even out. `between` (untimed) runs before every `every` rounds, e.g. to empty
+ * the server's request log.
  */
-export async function interleave(series: Series[], count: number, warmup: number, chunk = 100, between?: () => Promise<void>): Promise<void> {
+export async function interleave(series: Series[], count: number, warmup: number, every = 100, between?: () => Promise<void>): Promise<void> {
   for (const s of series) for (let i = 0; i < warmup; i++) await s.op();
-  for (let done = 0, round = 0; done < count; done += chunk, round++) {
-    const n = Math.min(chunk, count - done);
+  for (let round = 0; round < count; round++) {
+    if (round % every === 0) await between?.();
     for (let k = 0; k < series.length; k++) {
       const s = series[(k + round) % series.length]!;
-      await between?.();
-      for (let i = 0; i < n; i++) {
-        const started = performance.now();
-        await s.op();
-        s.times.push(performance.now() - started);
-      }
+      const started = performance.now();
+      await s.op();
+      s.times.push(performance.now() - started);
     }
   }
 }
