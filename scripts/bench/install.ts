@@ -1,7 +1,7 @@
 // The production install as a user gets it: `npm pack`, the tarball's file list, and `npm install
 // --omit=dev` of it into a temp folder (size in MiB, package count). Nothing is asserted here.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -58,14 +58,15 @@ export interface InstallInfo {
 }
 
 /**
- * `npm install --omit=dev <tarball>` into `dir`; the size of node_modules and the packages in it.
- * `--prefix` also moves where npm reads its global npmrc ({prefix}/etc/npmrc), which on a machine
- * behind a TLS proxy holds the `cafile`: the machine's own global config is passed along.
+ * `npm install --omit=dev <tarball>` into a fresh project in `dir`, as a user's project gets it;
+ * the size of node_modules and the packages in it. A project folder, not `--prefix`: that option
+ * also moves where npm reads its global npmrc, which on a machine behind a TLS proxy holds the
+ * `cafile`.
  */
 export function installProduction(tarball: string, dir: string): InstallInfo {
   mkdirSync(dir, { recursive: true });
-  const globalConfig = run(['config', 'get', 'globalconfig'], dir).trim();
-  run(['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--globalconfig', globalConfig, '--prefix', dir, tarball], dir);
+  writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  run(['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--no-save', tarball], dir);
   const modules = join(dir, 'node_modules');
   return { mebibytes: sizeOf(modules) / 1024 / 1024, packages: packagesIn(modules) };
 }
