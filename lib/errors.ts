@@ -1,25 +1,5 @@
 // The error kinds of d365fo-auth, each with a stable string `code`; messages never hold a secret.
-
-/** Every code an error of this package can carry; `switch (err.code)` narrows on it. */
-export type ErrorCode =
-  | 'ERR_INVALID_INPUT' // a caller's argument is wrong (thrown before any request)
-  | 'ERR_INSECURE_URL' // an authority that is neither https nor http on loopback
-  | 'ERR_TRANSPORT' // the connection failed (DNS, refused, reset, TLS)
-  | 'ERR_TIMEOUT' // one HTTP request took longer than `timeoutMs`
-  | 'ERR_ABORTED' // the caller's AbortSignal fired
-  | 'ERR_UNEXPECTED_STATUS' // an HTTP status that is neither success nor an OAuth error
-  | 'ERR_NOT_JSON' // a body that should be JSON is not
-  | 'ERR_INVALID_RESPONSE' // JSON of the wrong shape
-  | 'ERR_BODY_TOO_LARGE' // a response body over the cap
-  | 'ERR_RESOURCE_MISMATCH' // the token is for another resource than the one asked for
-  | 'ERR_OAUTH' // the authority refused (an OAuth error body, AADSTS code)
-  | 'ERR_SIGN_IN_REQUIRED' // a refresh was refused for good: sign in again
-  | 'ERR_FEDERATED_USER' // the account is federated; its password is not sent to the token endpoint
-  | 'ERR_DEVICE_CODE_EXPIRED'
-  | 'ERR_DEVICE_CODE_DECLINED'
-  | 'ERR_DEVICE_CODE_TIMEOUT'
-  | 'ERR_CONFIG' // the config file or a saved value is invalid or missing
-  | 'ERR_CONFIG_IO'; // the config file could not be read, written or locked
+// `AnyD365AuthError` is the union of the classes, so `switch (err.code)` narrows to a class's fields.
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -27,8 +7,8 @@ export interface ErrorOptions {
 
 /** Base class of every error this package throws. */
 export class D365AuthError extends Error {
-  readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+  readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -37,6 +17,7 @@ export class D365AuthError extends Error {
 
 /** A caller's argument or option is invalid. Nothing was sent. */
 export class InputError extends D365AuthError {
+  declare readonly code: 'ERR_INVALID_INPUT' | 'ERR_INSECURE_URL';
   constructor(message: string, code: 'ERR_INVALID_INPUT' | 'ERR_INSECURE_URL' = 'ERR_INVALID_INPUT') {
     super(code, message);
   }
@@ -44,32 +25,27 @@ export class InputError extends D365AuthError {
 
 /** The HTTP exchange itself failed: connection, timeout or abort. */
 export class TransportError extends D365AuthError {
+  declare readonly code: 'ERR_TRANSPORT' | 'ERR_TIMEOUT' | 'ERR_ABORTED';
   readonly url: string;
-  /** The system or undici error code behind a connection failure, e.g. `ECONNRESET`. */
+  /** The system or undici error code behind a connection failure, e.g. `ECONNREFUSED`. */
   readonly reason: string | undefined;
-  constructor(
-    code: 'ERR_TRANSPORT' | 'ERR_TIMEOUT' | 'ERR_ABORTED',
-    message: string,
-    details: { url: string; reason?: string | undefined },
-    options?: ErrorOptions,
-  ) {
+  constructor(code: 'ERR_TRANSPORT' | 'ERR_TIMEOUT' | 'ERR_ABORTED', message: string, details: { url: string; reason?: string | undefined }, options?: ErrorOptions) {
     super(code, message, options);
     this.url = details.url;
     this.reason = details.reason;
   }
 }
 
+export type ResponseErrorCode = 'ERR_UNEXPECTED_STATUS' | 'ERR_NOT_JSON' | 'ERR_INVALID_RESPONSE' | 'ERR_BODY_TOO_LARGE' | 'ERR_RESOURCE_MISMATCH';
+
 /** The server answered, but not with something this package can use. */
 export class ResponseError extends D365AuthError {
+  declare readonly code: ResponseErrorCode;
   readonly status: number;
   readonly url: string;
   /** The server's trace id (`x-ms-request-id`), when it sent one. */
   readonly traceId: string | undefined;
-  constructor(
-    code: 'ERR_UNEXPECTED_STATUS' | 'ERR_NOT_JSON' | 'ERR_INVALID_RESPONSE' | 'ERR_BODY_TOO_LARGE' | 'ERR_RESOURCE_MISMATCH',
-    message: string,
-    details: { status: number; url: string; traceId?: string | undefined },
-  ) {
+  constructor(code: ResponseErrorCode, message: string, details: { status: number; url: string; traceId?: string | undefined }) {
     super(code, message);
     this.status = details.status;
     this.url = details.url;
@@ -93,6 +69,9 @@ export interface OAuthErrorDetails {
 
 /** The authority refused: an OAuth 2.0 error body, usually with an AADSTS code. */
 export class OAuthError extends D365AuthError {
+  /** ERR_SIGN_IN_REQUIRED: a refresh token was refused for good; sign in again. */
+  declare readonly code: 'ERR_OAUTH' | 'ERR_SIGN_IN_REQUIRED';
+  /** HTTP status of the answer (0 when the error came in a browser redirect). */
   readonly status: number;
   /** The OAuth error code to branch on, e.g. `invalid_grant`. */
   readonly error: string;
@@ -127,6 +106,7 @@ export class OAuthError extends D365AuthError {
 
 /** The account's domain is federated (e.g. ADFS): the password grant cannot work for it. */
 export class FederatedUserError extends D365AuthError {
+  declare readonly code: 'ERR_FEDERATED_USER';
   readonly domain: string;
   readonly federationProtocol: string | undefined;
   constructor(message: string, domain: string, federationProtocol: string | undefined) {
@@ -136,15 +116,36 @@ export class FederatedUserError extends D365AuthError {
   }
 }
 
-/** The device-code sign-in ended without a token: expired, declined or timed out. */
+export type DeviceCodeErrorCode =
+  | 'ERR_DEVICE_CODE_EXPIRED' // the device code's lifetime ended first
+  | 'ERR_DEVICE_CODE_DECLINED' // the person declined at the verification page
+  | 'ERR_DEVICE_CODE_TIMEOUT' // the caller's timeoutSeconds passed first
+  | 'ERR_DEVICE_CODE_CANCELLED'; // the caller's signal aborted the wait
+
+/** The device-code sign-in ended without a token: expired, declined, timed out or cancelled. */
 export class DeviceCodeError extends D365AuthError {
-  constructor(code: 'ERR_DEVICE_CODE_EXPIRED' | 'ERR_DEVICE_CODE_DECLINED' | 'ERR_DEVICE_CODE_TIMEOUT', message: string, options?: ErrorOptions) {
+  declare readonly code: DeviceCodeErrorCode;
+  constructor(code: DeviceCodeErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
 }
 
-/** The config file or a value saved in it is unusable, or could not be read or written. */
+export type BrowserSignInErrorCode =
+  | 'ERR_BROWSER_TIMEOUT' // nobody came back to the loopback redirect within timeoutSeconds
+  | 'ERR_BROWSER_CANCELLED' // the caller's signal aborted the wait
+  | 'ERR_LOOPBACK_LISTENER'; // no loopback listener could be opened (port taken, no loopback)
+
+/** The browser sign-in ended without an authorization code (a refusal in the redirect is an OAuthError). */
+export class BrowserSignInError extends D365AuthError {
+  declare readonly code: BrowserSignInErrorCode;
+  constructor(code: BrowserSignInErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** The config file or a value saved in it is unusable, or could not be read, written or locked. */
 export class ConfigError extends D365AuthError {
+  declare readonly code: 'ERR_CONFIG' | 'ERR_CONFIG_IO';
   /** The config file concerned, when there is one. */
   readonly path: string | undefined;
   constructor(message: string, path?: string, code: 'ERR_CONFIG' | 'ERR_CONFIG_IO' = 'ERR_CONFIG', options?: ErrorOptions) {
@@ -153,7 +154,36 @@ export class ConfigError extends D365AuthError {
   }
 }
 
+/**
+ * A shared session store (e.g. Redis) failed or refused: unreachable, not authenticated, read-only,
+ * wrong encryption key, or another holder kept the session's lock longer than this caller waits.
+ */
+export class SessionStoreError extends D365AuthError {
+  declare readonly code: 'ERR_SESSION_STORE' | 'ERR_SESSION_LOCKED';
+  /** One line of what to do. */
+  readonly remedy: string | undefined;
+  constructor(message: string, options: ErrorOptions & { remedy?: string | undefined; code?: 'ERR_SESSION_STORE' | 'ERR_SESSION_LOCKED' } = {}) {
+    super(options.code ?? 'ERR_SESSION_STORE', message, options);
+    this.remedy = options.remedy;
+  }
+}
+
+/** Every error class of this package; `switch (error.code)` narrows to one of them. */
+export type AnyD365AuthError =
+  | InputError
+  | TransportError
+  | ResponseError
+  | OAuthError
+  | FederatedUserError
+  | DeviceCodeError
+  | BrowserSignInError
+  | ConfigError
+  | SessionStoreError;
+
+/** Every code an error of this package can carry. */
+export type ErrorCode = AnyD365AuthError['code'];
+
 /** True when `value` is an error of this package (with an optional code to match). */
-export function isD365AuthError(value: unknown, code?: ErrorCode): value is D365AuthError {
+export function isD365AuthError(value: unknown, code?: ErrorCode): value is AnyD365AuthError {
   return value instanceof D365AuthError && (code === undefined || value.code === code);
 }

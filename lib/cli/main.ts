@@ -34,8 +34,15 @@ export function exitCodeOf(error: unknown): number {
       return 3;
     case 'ERR_CONFIG':
     case 'ERR_CONFIG_IO':
+    case 'ERR_SESSION_STORE':
       return 4;
+    case 'ERR_SESSION_LOCKED':
+    case 'ERR_BROWSER_TIMEOUT':
+    case 'ERR_LOOPBACK_LISTENER':
+      return 3;
     case 'ERR_ABORTED':
+    case 'ERR_DEVICE_CODE_CANCELLED':
+    case 'ERR_BROWSER_CANCELLED':
       return 130;
   }
 }
