@@ -18,8 +18,14 @@ export class D365AuthError extends Error {
 /** A caller's argument or option is invalid. Nothing was sent. */
 export class InputError extends D365AuthError {
   declare readonly code: 'ERR_INVALID_INPUT' | 'ERR_INSECURE_URL';
-  constructor(message: string, code: 'ERR_INVALID_INPUT' | 'ERR_INSECURE_URL' = 'ERR_INVALID_INPUT') {
+  /**
+   * The library option the message is about (e.g. `clientId`), written as a word in the message, so
+   * a front end such as the CLI can say it in its own words (`--client-id`).
+   */
+  readonly option: string | undefined;
+  constructor(message: string, code: 'ERR_INVALID_INPUT' | 'ERR_INSECURE_URL' = 'ERR_INVALID_INPUT', option?: string) {
     super(code, message);
+    this.option = option;
   }
 }
 
