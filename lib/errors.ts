@@ -139,7 +139,8 @@ export class DeviceCodeError extends D365AuthError {
 export type BrowserSignInErrorCode =
   | 'ERR_BROWSER_TIMEOUT' // nobody came back to the loopback redirect within timeoutSeconds
   | 'ERR_BROWSER_CANCELLED' // the caller's signal aborted the wait
-  | 'ERR_LOOPBACK_LISTENER'; // no loopback listener could be opened (port taken, no loopback)
+  | 'ERR_LOOPBACK_LISTENER' // no loopback listener could be opened (port taken, no loopback)
+  | 'ERR_NO_BROWSER'; // no browser could be opened and nobody was given the URL (onUrl)
 
 /** The browser sign-in ended without an authorization code (a refusal in the redirect is an OAuthError). */
 export class BrowserSignInError extends D365AuthError {

@@ -9,8 +9,11 @@ export {
   OAuthError,
   FederatedUserError,
   DeviceCodeError,
+  BrowserSignInError,
   ConfigError,
+  SessionStoreError,
   isD365AuthError,
+  type AnyD365AuthError,
   type ErrorCode,
 } from './errors.js';
 
@@ -18,38 +21,63 @@ export {
 export type { CommonOptions, FetchLike, Logger } from './http/types.js';
 export type { Clock } from './clock.js';
 
-// AAD v1 protocol
-// (the network functions are loaded on their first call: see on-demand.ts)
+// AAD v1 protocol: one exchange per function
 export { AUTHORITY_HOSTS, type Cloud } from './aad/clouds.js';
-export { passwordGrant, refreshTokenGrant, clientCredentialsGrant, requestDeviceCode, pollDeviceCode } from './on-demand.js';
-export type { PasswordGrantOptions } from './grants/password.js';
-export type { RefreshTokenGrantOptions } from './grants/refresh-token.js';
-export type { ClientCredentialsGrantOptions } from './grants/client-credentials.js';
-export type { DeviceCode, RequestDeviceCodeOptions } from './grants/device-code.js';
-export type { PollDeviceCodeOptions, PendingInfo } from './device-flow.js';
-export { clearUserRealmCache } from './on-demand.js';
+export type { ClientAuthOptions, ClientCertificate } from './aad/client-auth.js';
+export { passwordGrant, type PasswordGrantOptions } from './grants/password.js';
+export { refreshTokenGrant, type RefreshTokenGrantOptions } from './grants/refresh-token.js';
+export { clientCredentialsGrant, type ClientCredentialsGrantOptions } from './grants/client-credentials.js';
+export { requestDeviceCode, type DeviceCode, type RequestDeviceCodeOptions } from './grants/device-code.js';
+export { pollDeviceCode, type PollDeviceCodeOptions, type PendingInfo } from './device-flow.js';
+export {
+  createAuthorizationRequest,
+  authorizationCodeGrant,
+  type AuthorizationRequest,
+  type AuthorizationRequestOptions,
+  type AuthorizationCodeGrantOptions,
+  type Prompt,
+} from './grants/authorization-code.js';
+export { signInWithBrowser, type SignInWithBrowserOptions } from './browser.js';
+export { openInBrowser, type OpenResult } from './open-url.js';
+export { getUserRealm, clearUserRealmCache, type UserRealm, type AccountType } from './grants/user-realm.js';
 
 // token model and helpers
-export { bearer, remainingSeconds, remainingMinutes, isExpired, serializeToken, type AadToken } from './token.js';
+export {
+  bearer,
+  remainingSeconds,
+  remainingMinutes,
+  isExpired,
+  serializeToken,
+  parseSerializedToken,
+  type AadToken,
+  type SerializedToken,
+} from './token.js';
 export { decodeClaims, type Claims } from './claims.js';
 
-// D365 layer (its token functions are loaded on first call: see on-demand.ts)
-export { LCS_API_URIS, DEFAULT_LCS_API_URI, type LcsApiHost } from './d365/hosts.js';
-export { getLcsApiToken, refreshLcsApiToken, getODataToken, getODataTokenInteractive } from './on-demand.js';
-export type { GetLcsApiTokenOptions, RefreshLcsApiTokenOptions } from './d365/lcs.js';
-export type { GetODataTokenOptions, GetODataTokenInteractiveOptions } from './d365/odata.js';
+// D365 layer
+export { LCS_API_URIS, DEFAULT_LCS_API_URI, isKnownLcsHost, type LcsApiHost, type LcsHostOptions } from './d365/hosts.js';
+export {
+  getLcsApiToken,
+  refreshLcsApiToken,
+  getLcsApiTokenInteractive,
+  type GetLcsApiTokenOptions,
+  type RefreshLcsApiTokenOptions,
+  type GetLcsApiTokenInteractiveOptions,
+} from './d365/lcs.js';
+export { getODataToken, getODataTokenInteractive, type GetODataTokenOptions, type GetODataTokenInteractiveOptions } from './d365/odata.js';
 export { odataResource, DEFAULT_INTERACTIVE_CLIENT_ID, HR_RESOURCE } from './d365/resource.js';
 
-// state (the store's implementation is loaded on first use: see config/open.ts)
-export { openConfigStore } from './config/open.js';
-export type { ConfigStore, ConfigStoreOptions } from './config/store.js';
+// state: the config file, session stores, the token provider
+export { openConfigStore, type ConfigStore, type ConfigStoreOptions, type LcsStore, type ODataStore, type SetOptions } from './config/store.js';
 export { defaultConfigPath } from './config/paths.js';
-export type { LcsConfig } from './config/lcs.js';
-export type { ODataConfig } from './config/odata.js';
+export type { LcsConfig, LcsSettings } from './config/lcs.js';
+export type { ODataConfig, ODataConfigInput, ODataConfigSummary } from './config/odata.js';
+export type { SessionStore, SessionId, SessionRecord, SessionChange, SessionUpdateOptions, RefreshRefusal } from './session/types.js';
+export { odataSessionId } from './session/types.js';
 export { createTokenProvider, type TokenProvider, type TokenProviderOptions } from './d365/provider.js';
 export { VERSION } from './version.js';
 
-// the AAD v1 emulator (loaded on first start)
+// the AAD v1 emulator (loaded when first started; also the `d365fo-auth/emulator` entry)
 export { startEmulator } from './start-emulator.js';
 export { EMULATOR_DEMO } from './emulator/demo.js';
 export type { EmulatorOptions, EmulatorHandle, EmulatorUser, EmulatorClient, Fault, RecordedRequest } from './emulator/types.js';

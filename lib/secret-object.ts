@@ -24,13 +24,18 @@ export interface SecretKind<T extends object> {
  * Own properties are copied with defineProperty (a key such as `__proto__` or `toJSON` from a server
  * stays a plain data property and changes nothing).
  */
-export function secretKind<T extends object>(label: string, secretNames: readonly string[]): SecretKind<T> {
+export function secretKind<T extends object>(
+  label: string,
+  secretNames: readonly string[],
+  /** Adjusts what inspect and JSON.stringify show (e.g. times as ISO text); secrets are already described. */
+  display: (shape: Record<string, unknown>) => Record<string, unknown> = (shape) => shape,
+): SecretKind<T> {
   const shape = (self: object): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(self)) out[key] = (self as Record<string, unknown>)[key];
     const secrets = vault.get(self);
     for (const name of secretNames) if (secrets?.has(name)) out[name] = describeSecret(secrets.get(name));
-    return out;
+    return display(out);
   };
   const proto: object = Object.create(Object.prototype, {
     [Symbol.toStringTag]: { value: label },

@@ -1,5 +1,5 @@
-// startEmulator() for the public surface: loads the emulator (and jose's signing code) only when
-// it is first started, so importing d365fo-auth stays cheap.
+// startEmulator() for the public surface: the emulator (a server, token signing) is loaded when it
+// is first started, so an application that only asks for tokens never loads it.
 import type { EmulatorHandle, EmulatorOptions } from './emulator/types.js';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {

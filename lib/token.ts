@@ -1,22 +1,9 @@
 // The token model: server expiry (expires_on) and local expiry (send time + expires_in), skew, and
-// helpers. A token shows its shape, never its values, to util.inspect and JSON.stringify.
+// helpers. A token shows its shape, never its secrets, to every way of printing it (secret-object.ts).
+import * as v from 'valibot';
 import { InputError } from './errors.js';
-import { REDACTED, describeSecret } from './redact.js';
-
-/** A v1 token response as checked by the protocol layer (numbers already numbers). */
-export interface TokenWire {
-  token_type: string;
-  access_token: string;
-  expires_in: number;
-  refresh_token?: string | undefined;
-  id_token?: string | undefined;
-  resource?: string | undefined;
-  scope?: string | undefined;
-  ext_expires_in?: number | undefined;
-  expires_on?: number | undefined;
-  not_before?: number | undefined;
-  [field: string]: unknown;
-}
+import { plainCopy, secretKind } from './secret-object.js';
+import type { TokenResponseOutput } from './aad/schemas.js';
 
 export interface AadToken {
   tokenType: string;
@@ -38,94 +25,187 @@ export interface AadToken {
   expiresAt: number;
   /** Server `expires_on` minus the local expiry, in seconds (positive: server clock ahead). */
   clockSkewSeconds: number;
-  /** The response object as received (secret fields included; never printed by inspect). */
+  /** The authority origin and tenant the token came from, when known. */
+  authorityHost?: string | undefined;
+  tenant?: string | undefined;
+  /** The response object as received (its tokens readable, never printed), copied without inheriting anything. */
   raw: Readonly<Record<string, unknown>>;
 }
 
-const SHAPE = Symbol('d365fo-auth.token');
-/** util.inspect.custom, without loading node:util at import (the inspector passes `inspect` in). */
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-type Inspect = (value: unknown, options: object) => string;
+const iso = (ms: unknown) => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : ms);
+const tokenKind = secretKind<AadToken>('AadToken', ['accessToken', 'refreshToken', 'idToken'], ({ raw: _raw, ...shape }) => ({
+  ...shape,
+  sentAt: iso(shape['sentAt']),
+  expiresAt: iso(shape['expiresAt']),
+}));
+const rawKind = secretKind<Record<string, unknown>>('AadTokenResponse', ['access_token', 'refresh_token', 'id_token']);
 
-/** The token's fields for display or output; `show` decides what a secret turns into. */
-function view(token: AadToken, show: (secret: string) => string): Record<string, unknown> {
-  return {
-    tokenType: token.tokenType,
-    accessToken: show(token.accessToken),
-    refreshToken: token.refreshToken === undefined ? undefined : show(token.refreshToken),
-    idToken: token.idToken === undefined ? undefined : show(token.idToken),
-    resource: token.resource,
-    scope: token.scope,
-    expiresIn: token.expiresIn,
-    expiresOn: token.expiresOn,
-    expiresAt: new Date(token.expiresAt).toISOString(),
-    clockSkewSeconds: token.clockSkewSeconds,
-  };
+/** Where a token came from, recorded on it. */
+export interface TokenOrigin {
+  authorityHost?: string | undefined;
+  tenant?: string | undefined;
 }
 
-const shape = (token: AadToken) => view(token, describeSecret);
+const skewOf = (expiresOn: number, expiresAt: number) => Math.round(expiresOn - expiresAt / 1000) || 0;
+
+/** Builds the model from a checked wire response, the raw JSON and the local time the request was sent. */
+export function createToken(wire: TokenResponseOutput, raw: Readonly<Record<string, unknown>>, sentAt: number, origin: TokenOrigin = {}): AadToken {
+  const expiresAt = sentAt + wire.expires_in * 1000;
+  const expiresOn = wire.expires_on ?? Math.floor(expiresAt / 1000);
+  const copy = plainCopy(raw) as Record<string, unknown>;
+  return tokenKind.create(
+    {
+      tokenType: wire.token_type,
+      resource: wire.resource,
+      scope: wire.scope,
+      expiresIn: wire.expires_in,
+      extExpiresIn: wire.ext_expires_in,
+      expiresOn,
+      notBefore: wire.not_before,
+      sentAt,
+      expiresAt,
+      clockSkewSeconds: skewOf(expiresOn, expiresAt),
+      authorityHost: origin.authorityHost,
+      tenant: origin.tenant,
+      raw: rawKind.create(copy, { access_token: wire.access_token, refresh_token: wire.refresh_token, id_token: wire.id_token }),
+    },
+    { accessToken: wire.access_token, refreshToken: wire.refresh_token, idToken: wire.id_token },
+  );
+}
+
+/** The fields a token is rebuilt from (a saved session, serialized output, or a token with changes). */
+export type TokenFields = Omit<AadToken, 'raw' | 'clockSkewSeconds'> & { clockSkewSeconds?: number | undefined };
+
+/** Rebuilds a token from saved fields (no raw response: `raw` is empty). */
+export function restoreToken(fields: TokenFields): AadToken {
+  const { accessToken, refreshToken, idToken, ...rest } = fields;
+  return tokenKind.create(
+    {
+      ...rest,
+      clockSkewSeconds: fields.clockSkewSeconds ?? skewOf(fields.expiresOn, fields.expiresAt),
+      raw: rawKind.create({}, {}),
+    },
+    { accessToken, refreshToken, idToken },
+  );
+}
+
+/** A copy of `token` with some fields changed (e.g. the refresh token that was redeemed, when none came back). */
+export function withFields(token: AadToken, changes: Partial<TokenFields>): AadToken {
+  return tokenKind.create(
+    {
+      tokenType: token.tokenType,
+      resource: token.resource,
+      scope: token.scope,
+      expiresIn: token.expiresIn,
+      extExpiresIn: token.extExpiresIn,
+      expiresOn: token.expiresOn,
+      notBefore: token.notBefore,
+      sentAt: token.sentAt,
+      expiresAt: token.expiresAt,
+      clockSkewSeconds: token.clockSkewSeconds,
+      authorityHost: token.authorityHost,
+      tenant: token.tenant,
+      raw: token.raw,
+      ...changes,
+    },
+    {
+      accessToken: changes.accessToken ?? token.accessToken,
+      refreshToken: 'refreshToken' in changes ? changes.refreshToken : token.refreshToken,
+      idToken: 'idToken' in changes ? changes.idToken : token.idToken,
+    },
+  );
+}
+
+/** True for an object made by this module (a token the library built or restored). */
+export function isAadToken(value: unknown): value is AadToken {
+  return tokenKind.is(value);
+}
+
+/** The token as plain JSON WITH its secrets: what `--json` prints and `parseSerializedToken` reads back. */
+export interface SerializedToken {
+  tokenType: string;
+  accessToken: string;
+  refreshToken?: string | undefined;
+  idToken?: string | undefined;
+  resource?: string | undefined;
+  scope?: string | undefined;
+  expiresIn: number;
+  extExpiresIn?: number | undefined;
+  /** Server clock, epoch seconds. */
+  expiresOn: number;
+  notBefore?: number | undefined;
+  /** Local clock, ISO 8601. */
+  sentAt: string;
+  /** Local expiry, ISO 8601. */
+  expiresAt: string;
+  clockSkewSeconds: number;
+  authorityHost?: string | undefined;
+  tenant?: string | undefined;
+}
 
 /**
  * The token as a plain object WITH its access, refresh and id tokens, for output the caller asked
  * for (e.g. `--json`). `JSON.stringify(token)` shows only the shape; this is the explicit way.
  */
-export function serializeToken(token: AadToken): Record<string, unknown> {
-  return view(token, (secret) => secret);
-}
-
-/**
- * A prototype that shows `view(this)` to util.inspect and JSON.stringify and `[label]` to String():
- * for the objects that carry a secret (tokens, their raw response, device codes).
- */
-export function hidingProto(label: string, view: (self: any) => unknown): object {
-  return {
-    [INSPECT](_depth: number, options: object, inspect: Inspect) {
-      return `${label} ${inspect(view(this), options)}`;
-    },
-    toJSON() {
-      return view(this);
-    },
-    toString() {
-      return `[${label}]`;
-    },
+export function serializeToken(token: AadToken): SerializedToken {
+  const out: SerializedToken = {
+    tokenType: token.tokenType,
+    accessToken: token.accessToken,
+    refreshToken: token.refreshToken,
+    idToken: token.idToken,
+    resource: token.resource,
+    scope: token.scope,
+    expiresIn: token.expiresIn,
+    extExpiresIn: token.extExpiresIn,
+    expiresOn: token.expiresOn,
+    notBefore: token.notBefore,
+    sentAt: new Date(token.sentAt).toISOString(),
+    expiresAt: new Date(token.expiresAt).toISOString(),
+    clockSkewSeconds: token.clockSkewSeconds || 0,
+    authorityHost: token.authorityHost,
+    tenant: token.tenant,
   };
+  for (const key of Object.keys(out) as (keyof SerializedToken)[]) if (out[key] === undefined) delete out[key];
+  return out;
 }
 
-const tokenProto = Object.assign(hidingProto('AadToken', shape), { [SHAPE]: true });
-const rawProto = hidingProto('AadTokenResponse', (raw: Record<string, unknown>) =>
-  Object.fromEntries(Object.keys(raw).map((key) => [key, REDACTED])),
-);
+const isoDate = v.pipe(v.string(), v.isoTimestamp());
+const optionalString = v.optional(v.pipe(v.string(), v.nonEmpty()));
+const SerializedTokenSchema = v.object({
+  tokenType: v.pipe(v.string(), v.nonEmpty()),
+  accessToken: v.pipe(v.string(), v.nonEmpty()),
+  refreshToken: optionalString,
+  idToken: optionalString,
+  resource: v.optional(v.string()),
+  scope: v.optional(v.string()),
+  expiresIn: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  extExpiresIn: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  expiresOn: v.pipe(v.number(), v.integer()),
+  notBefore: v.optional(v.pipe(v.number(), v.integer())),
+  sentAt: isoDate,
+  expiresAt: isoDate,
+  clockSkewSeconds: v.optional(v.number()),
+  authorityHost: optionalString,
+  tenant: optionalString,
+});
 
-/** Builds the model from a checked wire response and the local time the request was sent. */
-export function createToken(wire: TokenWire, sentAt: number, raw: Record<string, unknown> = wire): AadToken {
-  const expiresAt = sentAt + wire.expires_in * 1000;
-  const expiresOn = wire.expires_on ?? Math.floor(expiresAt / 1000);
-  const token: AadToken = Object.assign(Object.create(tokenProto) as AadToken, {
-    tokenType: wire.token_type,
-    accessToken: wire.access_token,
-    refreshToken: wire.refresh_token,
-    idToken: wire.id_token,
-    resource: wire.resource,
-    scope: wire.scope,
-    expiresIn: wire.expires_in,
-    extExpiresIn: wire.ext_expires_in,
-    expiresOn,
-    notBefore: wire.not_before,
-    sentAt,
-    expiresAt,
-    clockSkewSeconds: Math.round(expiresOn - expiresAt / 1000),
-    raw: Object.freeze(Object.assign(Object.create(rawProto), raw)),
-  });
-  return token;
-}
-
-/** Rebuilds a token from saved fields (e.g. the config file), keeping values out of inspect. */
-export function restoreToken(fields: Omit<AadToken, 'raw' | 'clockSkewSeconds'> & { clockSkewSeconds?: number }): AadToken {
-  return Object.assign(Object.create(tokenProto) as AadToken, {
-    ...fields,
-    clockSkewSeconds: fields.clockSkewSeconds ?? Math.round(fields.expiresOn - fields.expiresAt / 1000),
-    raw: Object.freeze(Object.create(rawProto)),
-  });
+/** Reads `serializeToken()` output (an object or its JSON text, e.g. a saved `--json` result) back into an AadToken. */
+export function parseSerializedToken(input: SerializedToken | string): AadToken {
+  let json: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      json = JSON.parse(input);
+    } catch {
+      throw new InputError('parseSerializedToken() got text that is not JSON (expected the output of serializeToken() or `--json`).');
+    }
+  }
+  const parsed = v.safeParse(SerializedTokenSchema, json);
+  if (!parsed.success) {
+    const where = v.getDotPath(parsed.issues[0]) ?? 'the top level';
+    throw new InputError(`parseSerializedToken() got an invalid token: ${where} is missing or has the wrong type.`);
+  }
+  const t = parsed.output;
+  return restoreToken({ ...t, sentAt: Date.parse(t.sentAt), expiresAt: Date.parse(t.expiresAt) });
 }
 
 function accessTokenOf(tokenOrString: AadToken | string): string {

@@ -2,7 +2,7 @@
 // each field) and returns plain data or a typed error. It never echoes a received value.
 import * as v from 'valibot';
 import { OAuthError, ResponseError } from '../errors.js';
-import { scrubber } from '../redact.js';
+import { printable, printableLines, scrubber } from '../redact.js';
 import type { HttpResponse } from '../http/types.js';
 import { remedyFor } from './remedies.js';
 import { OAuthErrorSchema } from './schemas.js';
@@ -54,20 +54,24 @@ function errorBody(json: unknown): v.InferOutput<typeof OAuthErrorSchema> | unde
 function oauthError(ex: Exchange, json: unknown, refresh: boolean): OAuthError | undefined {
   const body = errorBody(json);
   if (body === undefined) return undefined;
-  // every text field is the server's: scrub them all, in case one echoes what was sent
+  // every text field is the server's: scrub them all (in case one echoes what was sent) and drop
+  // control characters; the description keeps its line breaks
   const scrub = scrubber(ex.secrets);
-  const clean = (text: string | undefined) => (text === undefined ? undefined : scrub(text));
-  const description = clean(body.error_description);
+  const clean = (text: string | undefined) => (text === undefined ? undefined : printable(scrub(text)));
+  const description =
+    body.error_description === undefined
+      ? undefined
+      : printableLines(scrub(body.error_description));
   const codes = body.error_codes ?? codesFromDescription(description);
   const aadsts = codes[0] === undefined ? '' : ` (AADSTS${codes[0]})`;
   const summary = summarise(description) ?? `the ${ex.what} refused the request (HTTP ${ex.response.status})`;
   const signInAgain = refresh && SIGN_IN_AGAIN.has(body.error);
-  const message = `${scrub(body.error)}${aadsts}: ${summary}${signInAgain ? ' Sign in again: the refresh token can no longer be used.' : ''}`;
+  const message = `${clean(body.error)}${aadsts}: ${summary}${signInAgain ? ' Sign in again: the refresh token can no longer be used.' : ''}`;
   return new OAuthError(
     message,
     {
       status: ex.response.status,
-      error: scrub(body.error),
+      error: clean(body.error) ?? '',
       errorDescription: description,
       errorCodes: codes,
       traceId: clean(body.trace_id) ?? traceId(ex),
@@ -136,11 +140,13 @@ export function parseShape<S extends v.GenericSchema>(ex: Exchange, schema: S, j
   const issue = parsed.issues[0];
   const field = issue.path?.map((item: { key: unknown }) => String(item.key)).join('.') ?? '(body)';
   const missing = issue.received === 'undefined';
+  const range = issue.type === 'min_value' || issue.type === 'max_value';
   // only a type name is worth showing ("string", "(string | number)"); not "!0", ">=0" or a literal
   const expected = issue.expected && /^[(a-z][a-z |()]*$/i.test(issue.expected) ? ` (expected ${issue.expected})` : '';
+  const problem = missing ? 'is missing' : range ? `is out of the plausible range (${issue.message})` : `has the wrong type or format${expected}`;
   throw new ResponseError(
     'ERR_INVALID_RESPONSE',
-    `The ${what} from the ${ex.what} is invalid: field "${field}" ${missing ? 'is missing' : 'has the wrong type or format'}${missing ? '' : expected}.`,
+    `The ${what} from the ${ex.what} is invalid: field "${field}" ${problem}.`,
     { status: ex.response.status, url: ex.url, traceId: traceId(ex) },
   );
 }

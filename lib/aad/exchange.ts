@@ -1,10 +1,12 @@
 // Sends one AAD request (form POST or GET) through the retry policy and records what the checkers
 // need: the response, the local send time and the correlation id. It does not interpret the body.
 import { systemClock } from '../clock.js';
+import { InputError } from '../errors.js';
 import { encodeForm } from '../http/form.js';
 import { send } from '../http/retry.js';
 import type { CommonOptions, HttpRequest } from '../http/types.js';
 import type { Exchange } from './check.js';
+import type { ClientAuth } from './client-auth.js';
 import { aadHeaders } from './headers.js';
 import { checkCorrelationId, checkPositive } from './input.js';
 
@@ -12,9 +14,52 @@ import { checkCorrelationId, checkPositive } from './input.js';
 export function checkCommon(options: CommonOptions): void {
   checkCorrelationId(options.correlationId);
   if (options.timeoutMs !== undefined) checkPositive(options.timeoutMs, 'timeoutMs', 600_000);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InputError('signal must be an AbortSignal.', 'ERR_INVALID_INPUT', 'signal');
 }
 
-async function exchange(what: string, request: HttpRequest, options: CommonOptions, secrets: readonly (string | undefined)[]): Promise<Exchange> {
+export interface FormPost {
+  /** What is asked, for messages: e.g. "token endpoint". */
+  what: string;
+  url: string;
+  /** The form, in wire order; undefined values are left out. */
+  fields: Readonly<Record<string, string | undefined>>;
+  /** The client's credentials, added to every attempt (a fresh assertion each time) for `audience`. */
+  auth?: { client: ClientAuth; audience: string } | undefined;
+  /** Values that must never appear in a log line or an error. */
+  secrets: readonly (string | undefined)[];
+}
+
+/** POSTs a form and returns the exchange (any status). */
+export async function postForm(post: FormPost, options: CommonOptions): Promise<Exchange> {
+  const clock = options.clock ?? systemClock;
+  const headers = aadHeaders(options.correlationId, true);
+  const { auth } = post;
+  const secrets = [...post.secrets, ...(auth?.client.secrets ?? [])];
+  const request: HttpRequest | (() => Promise<HttpRequest>) =
+    auth === undefined || !auth.client.confidential
+      ? { method: 'POST', url: post.url, headers, body: encodeForm(post.fields) }
+      : async () => ({
+          method: 'POST',
+          url: post.url,
+          headers,
+          body: encodeForm({ ...post.fields, ...(await auth.client.fields(auth.audience, Math.floor(clock.now() / 1000))) }),
+        });
+  return exchange(post.what, post.url, request, headers['client-request-id']!, options, secrets);
+}
+
+export function getJson(what: string, url: string, options: CommonOptions): Promise<Exchange> {
+  const headers = aadHeaders(options.correlationId, false);
+  return exchange(what, url, { method: 'GET', url, headers }, headers['client-request-id']!, options, []);
+}
+
+async function exchange(
+  what: string,
+  url: string,
+  request: HttpRequest | (() => Promise<HttpRequest>),
+  correlationId: string,
+  options: CommonOptions,
+  secrets: readonly (string | undefined)[],
+): Promise<Exchange> {
   const clock = options.clock ?? systemClock;
   const sentAt = clock.now();
   const response = await send(request, {
@@ -26,22 +71,5 @@ async function exchange(what: string, request: HttpRequest, options: CommonOptio
     clock,
     secrets,
   });
-  return { what, url: request.url, response, sentAt, correlationId: request.headers['client-request-id']!, secrets };
-}
-
-/** POSTs form `fields` (undefined values left out) to `url`. */
-export function postForm(
-  what: string,
-  url: string,
-  fields: Readonly<Record<string, string | undefined>>,
-  options: CommonOptions,
-  secrets: readonly (string | undefined)[],
-): Promise<Exchange> {
-  const request: HttpRequest = { method: 'POST', url, headers: aadHeaders(options.correlationId, true), body: encodeForm(fields) };
-  return exchange(what, request, options, secrets);
-}
-
-export function getJson(what: string, url: string, options: CommonOptions): Promise<Exchange> {
-  const request: HttpRequest = { method: 'GET', url, headers: aadHeaders(options.correlationId, false) };
-  return exchange(what, request, options, []);
+  return { what, url, response, sentAt, correlationId, secrets };
 }

@@ -1,13 +1,8 @@
 // The request headers every AAD call carries (correlation id, client identification, Accept).
-// node:crypto is taken with process.getBuiltinModule rather than imported: the ES module wrapper
-// Node makes for an imported built-in reads every export, and node:crypto's lazy ones then load
-// Web Crypto (six more internal modules) on the first request, which never uses it.
+import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.js';
 
-const OS = process.platform;
-const CPU = process.arch;
-const USER_AGENT = `d365fo-auth/${VERSION} (node ${process.version}; ${OS} ${CPU})`;
-const { randomUUID } = process.getBuiltinModule('node:crypto');
+const USER_AGENT = `d365fo-auth/${VERSION} (node ${process.version}; ${process.platform} ${process.arch})`;
 
 /** A new correlation id, sent as the client-request-id header. */
 export function newCorrelationId(): string {
@@ -21,8 +16,8 @@ export function aadHeaders(correlationId: string | undefined, post: boolean): Re
     'return-client-request-id': 'true',
     'x-client-sku': 'd365fo-auth',
     'x-client-ver': VERSION,
-    'x-client-os': OS,
-    'x-client-cpu': CPU,
+    'x-client-os': process.platform,
+    'x-client-cpu': process.arch,
     'user-agent': USER_AGENT,
   };
   if (post) headers['content-type'] = 'application/x-www-form-urlencoded;charset=utf-8';

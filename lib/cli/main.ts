@@ -39,6 +39,7 @@ export function exitCodeOf(error: unknown): number {
     case 'ERR_SESSION_LOCKED':
     case 'ERR_BROWSER_TIMEOUT':
     case 'ERR_LOOPBACK_LISTENER':
+    case 'ERR_NO_BROWSER':
       return 3;
     case 'ERR_ABORTED':
     case 'ERR_DEVICE_CODE_CANCELLED':

@@ -1,12 +1,29 @@
-// The LCS section's rules as pure functions: turning a partial or an AadToken into changes, rebuilding the token; no I/O.
+// The LCS section's rules as pure functions: what `lcs.set()` takes (settings or an AadToken) turned
+// into checked changes, and applied to a section. No I/O.
+import { checkClientId, checkSecret } from '../aad/input.js';
+import { checkLcsApiUri, type LcsHostOptions } from '../d365/hosts.js';
 import { InputError } from '../errors.js';
-import type { AadToken } from '../token.js';
-import { restoreToken } from '../token.js';
-import type { LcsConfigOutput } from './schema.js';
-import { checkEpochSeconds, checkGuid, checkProjectId, checkSecret, checkUrl } from './validate.js';
+import { sessionFromLcsSection, sessionWithToken, lcsSectionWithSession } from '../session/records.js';
+import { isAadToken, type AadToken } from '../token.js';
 
-/** The saved LCS config: defaults for the LCS functions and the saved session. */
-export type LcsConfig = LcsConfigOutput;
+/** The saved LCS config: defaults for the LCS functions and the saved session (PowerShell key names). */
+export interface LcsConfig {
+  clientId?: string | undefined;
+  lcsApiUri?: string | undefined;
+  projectId?: number | undefined;
+  /** The bare access token (no `Bearer ` prefix). Never printed: read it explicitly. */
+  bearerToken?: string | undefined;
+  /** Never printed: read it explicitly. */
+  refreshToken?: string | undefined;
+  /** The server's `expires_on`, epoch seconds (PowerShell's ActiveTokenExpiresOn). */
+  activeTokenExpiresOn?: number | undefined;
+  /** The local expiry, epoch milliseconds. */
+  activeTokenExpiresAt?: number | undefined;
+  /** The authority the session signed in with. */
+  authorityHost?: string | undefined;
+  tenant?: string | undefined;
+  [key: string]: unknown;
+}
 
 /** The keys `lcs.set()` takes (PowerShell `Set-D365LcsApiConfig`); `null` removes a key, `undefined` leaves it. */
 export interface LcsSettings {
@@ -22,98 +39,58 @@ export interface LcsSettings {
 
 const SETTABLE = ['clientId', 'lcsApiUri', 'projectId', 'bearerToken', 'refreshToken', 'activeTokenExpiresOn'] as const;
 
-/** The fields that describe one saved token's timing; they go stale when the bearer token changes. */
-const TOKEN_DETAILS = ['activeTokenExpiresAt', 'tokenType', 'resource', 'scope', 'expiresIn', 'sentAt', 'notBefore'] as const;
+/** The fields that describe one saved token; they go stale when the bearer token changes by hand. */
+const TOKEN_DETAILS = ['activeTokenExpiresAt', 'tokenType', 'resource', 'scope', 'expiresIn', 'sentAt', 'notBefore', 'refreshRefused'] as const;
 
-/** Changes to apply to the LCS section: a value sets the key, `undefined` removes it. */
-export type LcsChanges = Record<string, unknown>;
+/** Changes to apply to the LCS section: a value sets the key, `undefined` removes it; or a whole new section. */
+export type LcsChanges = { section: (current: Readonly<Record<string, unknown>>) => Record<string, unknown> };
 
-/** True for an `AadToken` (has `accessToken` and a numeric `expiresAt`). */
-export function isAadToken(value: unknown): value is AadToken {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { accessToken?: unknown }).accessToken === 'string' &&
-    typeof (value as { expiresAt?: unknown }).expiresAt === 'number'
-  );
+/** A positive integer, given as a number or a string of digits. */
+function checkPositiveInteger(value: unknown, option: string, what: string): number {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) {
+    throw new InputError(`${option} must be ${what} (a positive integer, as a number or a string of digits).`, 'ERR_INVALID_INPUT', option);
+  }
+  return number;
 }
 
-/** Validates `partial` and says what to change. Throws InputError before anything is read or written. */
-export function lcsChangesOf(partial: LcsSettings | AadToken): LcsChanges {
-  if (isAadToken(partial)) return tokenChanges(partial);
+/** Validates `partial` (settings or an AadToken) and says how to change the section. Throws before anything is read or written. */
+export function lcsChangesOf(partial: LcsSettings | AadToken, hostOptions: LcsHostOptions = {}): LcsChanges {
+  if (isAadToken(partial)) {
+    const token = partial;
+    checkSecret(token.accessToken, 'accessToken');
+    return { section: (current) => lcsSectionWithSession(current, sessionWithToken(sessionFromLcsSection(current), token)) };
+  }
   if (typeof partial !== 'object' || partial === null) throw new InputError('lcs.set() needs an object of settings or an AadToken.');
-  const changes: LcsChanges = {};
   for (const key of Object.keys(partial)) {
-    if (!(SETTABLE as readonly string[]).includes(key)) {
-      throw new InputError(`lcs.set() got an unknown key "${key}"; the keys are ${SETTABLE.join(', ')}.`);
-    }
+    if (!(SETTABLE as readonly string[]).includes(key)) throw new InputError(`lcs.set() got an unknown key "${key}"; the keys are ${SETTABLE.join(', ')}.`, 'ERR_INVALID_INPUT', key);
   }
   const p = partial as Record<string, unknown>;
-  const take = <T>(key: (typeof SETTABLE)[number], check: (value: unknown, label: string) => T) => {
+  const changes: Record<string, unknown> = {};
+  const take = (key: (typeof SETTABLE)[number], check: (value: unknown) => unknown) => {
     const value = p[key];
-    if (value === undefined) return;
-    changes[key] = value === null ? undefined : check(value, key);
+    if (value !== undefined) changes[key] = value === null ? undefined : check(value);
   };
-  take('clientId', checkGuid);
-  take('lcsApiUri', checkUrl);
-  take('projectId', checkProjectId);
-  take('bearerToken', (value, label) => checkSecret(typeof value === 'string' ? value.replace(/^\s*bearer\s+/i, '') : value, label));
-  take('refreshToken', checkSecret);
-  take('activeTokenExpiresOn', checkEpochSeconds);
+  take('clientId', (value) => checkClientId(value));
+  take('lcsApiUri', (value) => checkLcsApiUri(value, hostOptions));
+  take('projectId', (value) => checkPositiveInteger(value, 'projectId', 'the LCS project id'));
+  take('bearerToken', (value) => checkSecret(typeof value === 'string' ? value.replace(/^\s*bearer(?:\s+|$)/i, '').trim() : value, 'bearerToken'));
+  take('refreshToken', (value) => checkSecret(value, 'refreshToken'));
+  take('activeTokenExpiresOn', (value) => checkPositiveInteger(value, 'activeTokenExpiresOn', 'epoch seconds'));
   // a bearer token or expiry set by hand describes another token than the saved details did
   if ('bearerToken' in changes || 'activeTokenExpiresOn' in changes) {
     for (const key of TOKEN_DETAILS) changes[key] = undefined;
   }
   if ('bearerToken' in changes && !('activeTokenExpiresOn' in changes)) changes['activeTokenExpiresOn'] = undefined;
-  return changes;
-}
-
-function tokenChanges(token: AadToken): LcsChanges {
-  const accessToken = checkSecret(token.accessToken.replace(/^\s*bearer\s+/i, ''), 'accessToken');
-  const changes: LcsChanges = {
-    bearerToken: accessToken,
-    activeTokenExpiresOn: token.expiresOn,
-    activeTokenExpiresAt: token.expiresAt,
-    tokenType: token.tokenType,
-    resource: token.resource,
-    scope: token.scope,
-    expiresIn: token.expiresIn,
-    sentAt: token.sentAt,
-    notBefore: token.notBefore,
+  if ('refreshToken' in changes) changes['refreshRefused'] = undefined;
+  return {
+    section: (current) => {
+      const out: Record<string, unknown> = { ...current };
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) delete out[key];
+        else out[key] = value;
+      }
+      return out;
+    },
   };
-  // a refresh may or may not return a new refresh token: keep the saved one unless there is a newer
-  if (typeof token.refreshToken === 'string' && token.refreshToken !== '') changes['refreshToken'] = token.refreshToken;
-  return changes;
-}
-
-/** Applies `changes` to an LCS section in place. */
-export function applyLcsChanges(lcs: Record<string, unknown>, changes: LcsChanges): void {
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete lcs[key];
-    else lcs[key] = value;
-  }
-}
-
-/**
- * The saved session as an `AadToken`, or `undefined` without a bearer token. The local expiry is
- * `activeTokenExpiresAt`; a token saved by hand with only `activeTokenExpiresOn` falls back to the
- * server's expiry, and one with no expiry at all counts as expired (expiresAt 0).
- */
-export function lcsTokenOf(lcs: LcsConfig): AadToken | undefined {
-  if (lcs.bearerToken === undefined || lcs.bearerToken === '') return undefined;
-  const expiresAt = lcs.activeTokenExpiresAt ?? (lcs.activeTokenExpiresOn === undefined ? 0 : lcs.activeTokenExpiresOn * 1000);
-  const sentAt = lcs.sentAt ?? expiresAt - (lcs.expiresIn ?? 0) * 1000;
-  const expiresIn = lcs.expiresIn ?? Math.max(0, Math.round((expiresAt - sentAt) / 1000));
-  return restoreToken({
-    tokenType: lcs.tokenType ?? 'Bearer',
-    accessToken: lcs.bearerToken,
-    refreshToken: lcs.refreshToken,
-    resource: lcs.resource,
-    scope: lcs.scope,
-    expiresIn,
-    expiresOn: lcs.activeTokenExpiresOn ?? Math.floor(expiresAt / 1000),
-    notBefore: lcs.notBefore,
-    sentAt,
-    expiresAt,
-  });
 }

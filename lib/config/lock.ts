@@ -1,40 +1,35 @@
-// A cross-process exclusive lock file with retry, heartbeat and stale-lock recovery; it knows nothing of the config.
+// A cross-process exclusive lock file: created atomically with its owner (pid, host, nonce), kept
+// alive by a heartbeat, recovered when its holder is gone. It knows nothing of the config.
 //
-// Design. The lock is `<config>.lock`, holding JSON { pid, host, createdAt, nonce }, created
-// atomically with its content (temp file hard-linked to the lock path; open(…, 'wx') + write where
-// hard links are unsupported). While held, a heartbeat touches its mtime every staleMs/3, so
-// a long critical section (a token refresh over a slow network) never looks stale. A lock is stale
-// when its pid is dead on this host, or its mtime is older than staleMs (holder frozen or on another
-// host and gone), or its content is unreadable (creator killed between create and write) and older
-// than incompleteMs. Breaking a stale lock is serialised by a second lock, `<config>.lock.break`
-// (also 'wx'): under it the lock is judged again and only then removed. So when two processes both see
-// the same stale lock, the second one re-judges after the first has removed it and created its own
-// fresh lock — and leaves that one alone. The break lock is held for a read and an unlink only; one
-// older than breakStaleMs is removed unconditionally. Within one process, a promise chain per lock
-// path queues callers so they do not poll each other.
+// A holder touches the lock's mtime every HEARTBEAT_MS. A waiter keeps waiting while the holder is
+// alive and making progress (heartbeat fresh), bounded by its own `waitMs` and `signal`. The holder
+// is gone when its pid is dead on this host (seen at once), or its heartbeat is older than staleMs
+// (another host, a frozen process, or a reused pid). Removing a stale lock happens under a second
+// lock (`.break`) after judging it again, so two waiters never remove each other's fresh lock.
 import type { FileHandle } from 'node:fs/promises';
 import { link, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, SessionStoreError } from '../errors.js';
 import { codeOf, ioError } from './atomic.js';
 
-// taken, not imported: the ES module wrapper of an imported node:crypto reads its lazy exports,
-// which load Web Crypto (the library never uses it)
-const { randomBytes } = process.getBuiltinModule('node:crypto');
-
 export interface LockOptions {
-  /** Give up waiting after this long (ms). Default 10 000. */
-  timeoutMs: number;
-  /** A lock whose mtime is older than this (ms) is stale. Default 30 000. */
+  /** Give up waiting for a live holder after this long (ms). Default 30 000. */
+  waitMs: number;
+  /** Ends the wait early. */
+  signal?: AbortSignal | undefined;
+  /** A lock whose heartbeat is older than this (ms) is stale. Default 10 000. */
   staleMs: number;
-  /** A lock without readable content older than this (ms) is stale. Default 2 000. */
-  incompleteMs: number;
-  /** A break lock older than this (ms) is removed. Default 5 000. */
-  breakStaleMs: number;
+  /** How often the holder touches the lock (ms). Default 1 000. */
+  heartbeatMs: number;
 }
 
-export const DEFAULT_LOCK_OPTIONS: LockOptions = { timeoutMs: 10_000, staleMs: 30_000, incompleteMs: 2_000, breakStaleMs: 5_000 };
+export const DEFAULT_LOCK_OPTIONS: LockOptions = { waitMs: 30_000, staleMs: 10_000, heartbeatMs: 1_000 };
+/** A lock file without readable content (its creator died between create and write) older than this is stale. */
+const INCOMPLETE_MS = 2_000;
+/** A `.break` lock older than this was left by a process that died while breaking: removed. */
+const BREAK_STALE_MS = 5_000;
 
 /** What a lock file says about its holder. */
 export interface LockOwner {
@@ -46,6 +41,7 @@ export interface LockOwner {
 
 interface LockState {
   owner: LockOwner | undefined;
+  /** Milliseconds since the holder's last heartbeat. */
   ageMs: number;
 }
 
@@ -54,6 +50,7 @@ const queues = new Map<string, Promise<unknown>>();
 /** Runs `fn` while holding the lock at `lockPath`; releases it in every case. */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, options: Partial<LockOptions> = {}): Promise<T> {
   const opts = { ...DEFAULT_LOCK_OPTIONS, ...options };
+  // callers in this process queue up instead of polling each other
   const previous = queues.get(lockPath) ?? Promise.resolve();
   const run = previous.then(async () => {
     const release = await acquireLock(lockPath, opts);
@@ -71,35 +68,31 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
   return run;
 }
 
-/** Takes the lock (waiting with backoff up to timeoutMs); resolves to its release function. */
+/** Takes the lock, waiting while a live holder has it; resolves to its release function. */
 export async function acquireLock(lockPath: string, opts: LockOptions = DEFAULT_LOCK_OPTIONS): Promise<() => Promise<void>> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let delay = 5;
+  const started = Date.now();
+  let delay = 10;
   for (;;) {
+    if (opts.signal?.aborted) throw new SessionStoreError(`Stopped waiting for the lock ${lockPath}: cancelled.`, { code: 'ERR_SESSION_LOCKED', cause: opts.signal.reason });
     const owner: LockOwner = { pid: process.pid, host: os.hostname(), createdAt: Date.now(), nonce: randomBytes(8).toString('hex') };
     const handle = await tryCreate(lockPath, owner);
     if (handle !== undefined) {
-      await removeOrphanLockTemps(lockPath, opts);
+      await removeOrphanLockTemps(lockPath);
       return holding(lockPath, handle, owner, opts);
     }
-
     const state = await inspectLock(lockPath);
     if (state === undefined) continue; // released in between: try again at once
-    if (isStale(state, opts)) {
-      if (await breakStaleLock(lockPath, opts)) continue;
-    }
-    const now = Date.now();
-    if (now >= deadline) throw timeoutError(lockPath, state, opts);
-    await sleep(Math.min(deadline - now, delay * (0.5 + Math.random())));
-    delay = Math.min(delay * 2, 100);
+    if (isStale(state, opts) && (await breakStaleLock(lockPath, opts))) continue;
+    if (Date.now() - started >= opts.waitMs) throw lockedError(lockPath, state, opts);
+    await sleep(Math.min(delay * (0.5 + Math.random()), opts.waitMs), opts.signal);
+    delay = Math.min(delay * 2, 250);
   }
 }
 
 /**
- * Creates the lock with its content in one step: the owner is written to a temp file that is then
- * hard-linked to the lock path (link fails with EEXIST when a lock exists), so a lock file is never
- * seen empty. Where hard links are not supported, falls back to open(…, 'wx') + write. The returned
- * handle is the lock's own inode, for the heartbeat.
+ * Creates the lock with its content in one step: the owner goes to a temp file hard-linked to the
+ * lock path (fails with EEXIST when a lock exists), so a lock file is never seen empty. Where hard
+ * links are not supported, open(…, 'wx') + write. Returns the lock's own handle, for the heartbeat.
  */
 async function tryCreate(lockPath: string, owner: LockOwner): Promise<FileHandle | undefined> {
   const content = JSON.stringify(owner);
@@ -112,7 +105,9 @@ async function tryCreate(lockPath: string, owner: LockOwner): Promise<FileHandle
     return handle;
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    if (codeOf(error) === 'EEXIST') return undefined;
+    const code = codeOf(error);
+    if (code === 'EEXIST') return undefined;
+    if (handle === undefined) throw lockIoError(lockPath, error);
     return createExclusive(lockPath, content);
   } finally {
     await unlink(temp).catch(() => undefined);
@@ -125,7 +120,7 @@ async function createExclusive(lockPath: string, content: string): Promise<FileH
     handle = await open(lockPath, 'wx', 0o600);
   } catch (error) {
     if (codeOf(error) === 'EEXIST') return undefined;
-    throw ioError(`Cannot create the lock file ${lockPath}`, lockPath, error);
+    throw lockIoError(lockPath, error);
   }
   try {
     await handle.writeFile(content, 'utf8');
@@ -133,12 +128,22 @@ async function createExclusive(lockPath: string, content: string): Promise<FileH
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(lockPath).catch(() => undefined);
-    throw ioError(`Cannot write the lock file ${lockPath}`, lockPath, error);
+    throw lockIoError(lockPath, error);
   }
 }
 
-/** Removes temp lock files of creators that died before linking (dead pid here, or older than incompleteMs). */
-async function removeOrphanLockTemps(lockPath: string, opts: LockOptions): Promise<void> {
+function lockIoError(lockPath: string, error: unknown): ConfigError {
+  const dir = path.dirname(lockPath);
+  const code = codeOf(error);
+  const remedy =
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? ` The folder ${dir} is not writable: make it writable for this user, or use another config file (--config-file / D365FO_AUTH_CONFIG).`
+      : '';
+  return new ConfigError(`Cannot create the lock file ${lockPath}${code ? ` (${code})` : ''}; nothing was sent.${remedy}`, lockPath, 'ERR_CONFIG_IO', { cause: error });
+}
+
+/** Removes temp lock files of creators that died before linking (dead pid here, or older than INCOMPLETE_MS). */
+async function removeOrphanLockTemps(lockPath: string): Promise<void> {
   const dir = path.dirname(lockPath);
   const prefix = `${path.basename(lockPath)}.`;
   const names = await readdir(dir).catch(() => [] as string[]);
@@ -147,9 +152,7 @@ async function removeOrphanLockTemps(lockPath: string, opts: LockOptions): Promi
     if (match === null || Number(match[1]) === process.pid) continue;
     const file = path.join(dir, name);
     const info = await stat(file).catch(() => undefined);
-    if (info !== undefined && (Date.now() - info.mtimeMs > opts.incompleteMs || !isAlive(Number(match[1])))) {
-      await unlink(file).catch(() => undefined);
-    }
+    if (info !== undefined && (Date.now() - info.mtimeMs > INCOMPLETE_MS || !isAlive(Number(match[1])))) await unlink(file).catch(() => undefined);
   }
 }
 
@@ -158,7 +161,7 @@ function holding(lockPath: string, handle: FileHandle, owner: LockOwner, opts: L
     const now = new Date();
     // touches this lock's inode, even if someone wrongly removed or replaced the path
     handle.utimes(now, now).catch(() => undefined);
-  }, Math.max(10, Math.floor(opts.staleMs / 3)));
+  }, opts.heartbeatMs);
   heartbeat.unref();
   let released = false;
   return async () => {
@@ -167,12 +170,12 @@ function holding(lockPath: string, handle: FileHandle, owner: LockOwner, opts: L
     clearInterval(heartbeat);
     await handle.close().catch(() => undefined);
     // remove the lock only if it is still ours (never another process's fresh lock)
-    const state = await inspectLock(lockPath);
+    const state = await inspectLock(lockPath).catch(() => undefined);
     if (state?.owner?.nonce === owner.nonce) await unlink(lockPath).catch(() => undefined);
   };
 }
 
-/** Who holds the lock and for how long since its last heartbeat; `undefined` when there is no lock. */
+/** Who holds the lock and how long since its last heartbeat; `undefined` when there is no lock. */
 export async function inspectLock(lockPath: string): Promise<LockState | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
@@ -195,9 +198,9 @@ function parseOwner(text: string): LockOwner | undefined {
   }
 }
 
-/** True when the lock's holder is gone: dead pid on this host, no heartbeat for staleMs, or never written. */
-export function isStale(state: LockState, opts: LockOptions = DEFAULT_LOCK_OPTIONS): boolean {
-  if (state.owner === undefined) return state.ageMs > opts.incompleteMs;
+/** True when the holder is gone: dead pid on this host, no heartbeat for staleMs, or never written. */
+export function isStale(state: LockState, opts: Pick<LockOptions, 'staleMs'> = DEFAULT_LOCK_OPTIONS): boolean {
+  if (state.owner === undefined) return state.ageMs > INCOMPLETE_MS;
   if (state.ageMs > opts.staleMs) return true;
   return state.owner.host === os.hostname() && !isAlive(state.owner.pid);
 }
@@ -221,10 +224,10 @@ async function breakStaleLock(lockPath: string, opts: LockOptions): Promise<bool
   try {
     handle = await open(breakPath, 'wx', 0o600);
   } catch (error) {
-    if (codeOf(error) !== 'EEXIST') throw ioError(`Cannot create the lock file ${breakPath}`, breakPath, error);
+    if (codeOf(error) !== 'EEXIST') throw lockIoError(breakPath, error);
     // another process is breaking the lock right now, or died doing so
     const info = await stat(breakPath).catch(() => undefined);
-    if (info !== undefined && Date.now() - info.mtimeMs > opts.breakStaleMs) await unlink(breakPath).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlink(breakPath).catch(() => undefined);
     return false;
   }
   try {
@@ -243,18 +246,25 @@ async function breakStaleLock(lockPath: string, opts: LockOptions): Promise<bool
   }
 }
 
-function timeoutError(lockPath: string, state: LockState, opts: LockOptions): ConfigError {
-  const seconds = Math.round(opts.timeoutMs / 100) / 10;
+function lockedError(lockPath: string, state: LockState, opts: LockOptions): SessionStoreError {
+  const seconds = Math.round(opts.waitMs / 100) / 10;
   const holder = state.owner
-    ? `it is held by process ${state.owner.pid} on ${state.owner.host} since ${new Date(state.owner.createdAt).toISOString()}`
-    : 'it is held by another process';
-  return new ConfigError(
-    `Timed out after ${seconds} s waiting for the config lock ${lockPath}: ${holder}. If no d365fo-auth process is running, delete ${lockPath}.`,
-    lockPath,
-    'ERR_CONFIG_IO',
-  );
+    ? `process ${state.owner.pid} on ${state.owner.host} has held it since ${new Date(state.owner.createdAt).toISOString()} and is still working (its heartbeat is fresh)`
+    : 'another process holds it';
+  return new SessionStoreError(`Waited ${seconds} s for the lock ${lockPath}: ${holder}.`, {
+    code: 'ERR_SESSION_LOCKED',
+    remedy: `Wait for that process to finish; if no d365fo-auth process is running there, delete ${lockPath}.`,
+  });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

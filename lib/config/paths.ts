@@ -1,7 +1,6 @@
-// Where the config file lives by default, and the names of its sibling files; it does no I/O.
-// Part of what `import('d365fo-auth')` evaluates: node:os and node:path are taken when first called
-// (process.getBuiltinModule, Node >= 20.16), as every built-in a module imports statically costs
-// Node's ES module loader a wrapper module of its own at import time.
+// Where the config file lives by default; it does no I/O.
+import os from 'node:os';
+import path from 'node:path';
 
 export const CONFIG_DIR_NAME = 'd365fo-auth';
 export const CONFIG_FILE_NAME = 'config.json';
@@ -14,9 +13,8 @@ export const CONFIG_FILE_NAME = 'config.json';
 export function defaultConfigPath(
   env: Readonly<Record<string, string | undefined>> = process.env,
   platform: NodeJS.Platform = process.platform,
-  home: string = process.getBuiltinModule('node:os').homedir(),
+  home: string = os.homedir(),
 ): string {
-  const path = process.getBuiltinModule('node:path');
   const explicit = env['D365FO_AUTH_CONFIG'];
   if (explicit !== undefined && explicit.trim() !== '') return explicit;
   if (platform === 'win32') {
@@ -30,11 +28,6 @@ export function defaultConfigPath(
   const xdg = nonEmpty(env['XDG_CONFIG_HOME']);
   const base = xdg !== undefined && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.config');
   return path.posix.join(base, CONFIG_DIR_NAME, CONFIG_FILE_NAME);
-}
-
-/** The lock file guarding `configPath` (`config.json.lock`). */
-export function lockPathOf(configPath: string): string {
-  return `${configPath}.lock`;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -7,6 +7,15 @@ export const CONFIG_VERSION = 1;
 
 const epochNumber = v.pipe(v.number(), v.finite());
 
+/** Why a saved refresh token is dead (SessionRecord.refreshRefused). */
+const RefreshRefusalSchema = v.object({
+  refreshTokenHash: v.string(),
+  error: v.string(),
+  aadsts: v.optional(v.string()),
+  message: v.string(),
+  at: epochNumber,
+});
+
 /** valibot's object schemas accept arrays; a config section must be a plain JSON object. */
 const jsonObject = v.custom<Record<string, unknown>>((input) => typeof input === 'object' && input !== null && !Array.isArray(input));
 
@@ -36,8 +45,30 @@ export const LcsConfigSchema = section({
   expiresIn: v.optional(epochNumber),
   sentAt: v.optional(epochNumber),
   notBefore: v.optional(epochNumber),
+  /** The authority the session signed in with; its refreshes go there (SPEC §4). */
+  authorityHost: v.optional(v.string()),
+  tenant: v.optional(v.string()),
+  refreshRefused: v.optional(RefreshRefusalSchema),
 });
 export type LcsConfigOutput = v.InferOutput<typeof LcsConfigSchema>;
+
+/** The session of a person signed in for an OData config (`odata login`), or its cached app token. */
+export const ODataSessionSchema = section({
+  authorityHost: v.optional(v.string()),
+  tenant: v.optional(v.string()),
+  clientId: v.optional(v.string()),
+  tokenType: v.optional(v.string()),
+  accessToken: v.optional(v.string()),
+  refreshToken: v.optional(v.string()),
+  resource: v.optional(v.string()),
+  scope: v.optional(v.string()),
+  expiresIn: v.optional(epochNumber),
+  expiresOn: v.optional(epochNumber),
+  expiresAt: v.optional(epochNumber),
+  sentAt: v.optional(epochNumber),
+  notBefore: v.optional(epochNumber),
+  refreshRefused: v.optional(RefreshRefusalSchema),
+});
 
 /** One named OData connection (PowerShell `Add-D365ODataConfig`). */
 export const ODataConfigSchema = section({
@@ -46,6 +77,16 @@ export const ODataConfigSchema = section({
   systemUrl: v.optional(v.string()),
   clientId: v.optional(v.string()),
   clientSecret: v.optional(v.string()),
+  /** The client id is a public client: only then is it used for interactive sign-in. */
+  publicClient: v.optional(v.boolean()),
+  /** The authority for this environment's tenant (national clouds). */
+  authorityHost: v.optional(v.string()),
+  /** A client certificate, saved as file paths (never the key material). */
+  certificateFile: v.optional(v.string()),
+  keyFile: v.optional(v.string()),
+  x5c: v.optional(v.boolean()),
+  sha256: v.optional(v.boolean()),
+  session: v.optional(ODataSessionSchema),
 });
 export type ODataConfigOutput = v.InferOutput<typeof ODataConfigSchema>;
 

@@ -1,22 +1,28 @@
-// The config store's implementation (loaded by open.ts on first use): reads, locked read-modify-write, the LCS and OData sections, in-process overlays; formats live elsewhere.
+// The config file store: cross-process read-modify-write under the file lock, the LCS and OData
+// sections, in-process temporary values, and the SessionStore the token provider uses. Formats,
+// file I/O and the lock live in schema.ts, atomic.ts and lock.ts.
+import path from 'node:path';
 import { InputError } from '../errors.js';
+import type { LcsHostOptions } from '../d365/hosts.js';
 import { redactJsonBody } from '../redact.js';
+import { lcsConfigObject, lcsSectionWithSession, plainSession, sessionFromLcsSection, sessionRecord, sessionWithoutTokens, tokenOfSession } from '../session/records.js';
+import type { SessionChange, SessionId, SessionRecord, SessionStore, SessionUpdateOptions } from '../session/types.js';
 import type { AadToken } from '../token.js';
-import type { LcsConfig, LcsSettings } from './lcs.js';
-import { applyLcsChanges, lcsChangesOf, lcsTokenOf } from './lcs.js';
+import { openConfigFile } from './file.js';
+import { lcsChangesOf, type LcsConfig, type LcsSettings } from './lcs.js';
 import type { LockOptions } from './lock.js';
-import { loadFiles, loadFormat, loadLock } from './modules.js';
+import { checkConfigName, checkODataConfig, existsError, findName, fullConfig, sameName, summaryOf, unknownNameError } from './odata.js';
 import type { ODataConfig, ODataConfigInput, ODataConfigSummary } from './odata.js';
-import { checkODataConfig, existsError, findName, fullConfig, sameName, summaryOf, unknownNameError } from './odata.js';
-import { lockPathOf } from './paths.js';
+import { defaultConfigPath } from './paths.js';
 import type { ConfigFile, ODataConfigOutput } from './schema.js';
-import { checkConfigName } from './validate.js';
 
 export interface ConfigStoreOptions {
   /** The config file; default `defaultConfigPath()`. A relative path is resolved against the cwd. */
   path?: string | undefined;
-  /** Lock tuning (timeout, staleness); the defaults suit real use. */
-  lock?: Partial<LockOptions> | undefined;
+  /** Lock tuning; the defaults suit real use. */
+  lock?: Partial<Pick<LockOptions, 'waitMs' | 'staleMs' | 'heartbeatMs'>> | undefined;
+  /** Receives warnings (a too-open file fixed, an unknown LCS host); default process.emitWarning. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export interface SetOptions {
@@ -25,46 +31,39 @@ export interface SetOptions {
 }
 
 export interface LcsStore {
-  /** The saved LCS config, with this process's temporary values overlaid. Secrets included. */
+  /** The saved LCS config, with this process's temporary values overlaid. Secrets readable, never printed. */
   get(): Promise<LcsConfig>;
-  /** The saved session rebuilt as an `AadToken`, or `undefined` when no bearer token is saved. */
-  getToken(): Promise<AadToken | undefined>;
   /**
    * Saves plain keys, or an `AadToken` (bearer token = its bare access token, its refresh token
-   * unless it carries none, expiries, resource). Resolves to the LCS config as now seen.
+   * unless it carries none, expiries, resource, the authority it came from). Resolves to the LCS config as now seen.
    */
-  set(partial: LcsSettings | AadToken, options?: SetOptions): Promise<LcsConfig>;
+  set(partial: LcsSettings | AadToken, options?: SetOptions & LcsHostOptions): Promise<LcsConfig>;
+  /** The saved session's token rebuilt as an `AadToken`, or `undefined` when none is saved. */
+  getToken(): Promise<AadToken | undefined>;
+  /** Forgets the saved tokens (a logout); the settings (client id, LCS host, project) stay. */
+  clearSession(): Promise<void>;
 }
 
 export interface ODataStore {
   /** Adds a named config; an existing name (any case) is refused unless `force`. */
   add(name: string, cfg: ODataConfigInput, options?: SetOptions & { force?: boolean | undefined }): Promise<void>;
-  /** Every config without its secret (`hasClientSecret` says whether one is saved). */
+  /** Every config without its secret. */
   list(): Promise<ODataConfigSummary[]>;
-  /** One config by name (any case), secret included; `undefined` when unknown. */
+  /** One config by name (any case); `undefined` when unknown. */
   get(name: string): Promise<ODataConfig | undefined>;
-  /** The active config, secret included; `undefined` when none is active. */
+  /** The active config; `undefined` when none is active. */
   getActive(): Promise<ODataConfig | undefined>;
   /** Makes a config the active one; an unknown name is an InputError listing the known ones. */
   setActive(name: string, options?: SetOptions): Promise<void>;
   /** Removes a config (saved or temporary); removing the active one leaves none active. */
   remove(name: string): Promise<void>;
+  /** Forgets the session saved for a config (a logout); the config stays. */
+  clearSession(name: string): Promise<void>;
 }
 
-export interface ConfigStore {
+export interface ConfigStore extends SessionStore {
   /** The absolute path of the config file. */
   readonly path: string;
-  /** The file as it is now (a missing file is an empty config); no temporary values. */
-  read(): Promise<ConfigFile>;
-  /**
-   * The cross-process read-modify-write: takes the lock, re-reads the file, calls `fn` with a
-   * mutable copy (the draft), and if `fn` changed the draft, validates it and writes it atomically;
-   * then releases the lock. Resolves to whatever `fn` returned. A corrupt file makes it throw
-   * before `fn` runs, so it is never overwritten.
-   */
-  update<T>(fn: (draft: ConfigFile) => T | Promise<T>): Promise<T>;
-  /** Runs `fn` holding the file's lock, without reading anything. */
-  withLock<T>(fn: () => T | Promise<T>): Promise<T>;
   /** The file's content with every secret (bearerToken, refreshToken, clientSecret, …) replaced by `[redacted]`. */
   show(): Promise<Record<string, unknown>>;
   readonly lcs: LcsStore;
@@ -78,46 +77,19 @@ interface Overlay {
   odataActive: string | undefined;
 }
 
-/** The store over `file` (an absolute path); `openConfigStore()` (open.ts) is the public way in. */
-export function createConfigStore(file: string, lockOptions: Partial<LockOptions> = {}): ConfigStore {
-  const lockPath = lockPathOf(file);
+/** Opens the config store at `path` (default: `defaultConfigPath()`). Nothing is read until asked. */
+export function openConfigStore(options: ConfigStoreOptions = {}): ConfigStore {
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'D365foAuthWarning'));
+  const { path: file, read, update } = openConfigFile(path.resolve(options.path ?? defaultConfigPath()), { lock: options.lock, onWarning: warn });
   const overlay: Overlay = { lcs: new Map(), odataConfigs: new Map(), odataActive: undefined };
 
-  async function read(): Promise<ConfigFile> {
-    const [{ readTextFile }, { emptyConfig, parseConfigText }] = await Promise.all([loadFiles(), loadFormat()]);
-    const text = await readTextFile(file);
-    return text === undefined ? emptyConfig() : parseConfigText(text, file);
-  }
-
-  async function withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    const [{ ensureDir }, { withFileLock }] = await Promise.all([loadFiles(), loadLock()]);
-    await ensureDir(file);
-    return withFileLock(lockPath, fn, lockOptions);
-  }
-
-  function update<T>(fn: (draft: ConfigFile) => T | Promise<T>): Promise<T> {
-    return withLock(async () => {
-      const [{ removeOrphanTemps, writeFileAtomic }, { checkConfigToWrite, serializeConfig }] = await Promise.all([loadFiles(), loadFormat()]);
-      const current = await read();
-      const before = serializeConfig(current);
-      const draft = structuredClone(current);
-      const result = await fn(draft);
-      const after = serializeConfig(checkConfigToWrite(draft, file));
-      if (after !== before) {
-        await removeOrphanTemps(file);
-        await writeFileAtomic(file, after);
-      }
-      return result;
-    });
-  }
-
-  function lcsView(config: ConfigFile): LcsConfig {
+  function lcsView(config: ConfigFile): Record<string, unknown> {
     const out: Record<string, unknown> = { ...config.lcs };
     for (const [key, value] of overlay.lcs) {
       if (value === undefined) delete out[key];
       else out[key] = value;
     }
-    return out as LcsConfig;
+    return out;
   }
 
   /** Saved configs with temporary ones laid over them (a temporary name replaces any case variant). */
@@ -132,41 +104,72 @@ export function createConfigStore(file: string, lockOptions: Partial<LockOptions
     return { configs, temporary: new Set(overlay.odataConfigs.keys()), active };
   }
 
-  function lookup(configs: Map<string, ODataConfigOutput>, name: string): string | undefined {
-    return findName(Object.fromEntries(configs), name);
+  const lookup = (configs: Map<string, ODataConfigOutput>, name: string) => findName(Object.fromEntries(configs), name);
+
+  /** The saved config a session id names (`odata:<name>`), or an InputError. */
+  function odataKey(config: ConfigFile, id: SessionId): string {
+    const name = id.slice('odata:'.length);
+    const key = findName(config.odata.configs, name);
+    if (key === undefined) throw unknownNameError(name, Object.keys(config.odata.configs));
+    return key;
+  }
+
+  function sessionOf(config: ConfigFile, id: SessionId): SessionRecord | undefined {
+    if (id === 'lcs') {
+      const record = sessionFromLcsSection(config.lcs);
+      return Object.keys(record).length === 0 ? undefined : record;
+    }
+    const session = config.odata.configs[odataKey(config, id)]?.session;
+    return session === undefined ? undefined : (session as SessionRecord);
+  }
+
+  function checkId(id: SessionId): void {
+    if (id !== 'lcs' && !(typeof id === 'string' && id.startsWith('odata:') && id.length > 'odata:'.length)) {
+      throw new InputError(`A session id is 'lcs' or 'odata:<config name>', not ${JSON.stringify(id)}.`, 'ERR_INVALID_INPUT', 'session');
+    }
   }
 
   const lcs: LcsStore = {
     async get() {
-      return lcsView(await read());
+      return lcsConfigObject(lcsView(await read())) as LcsConfig;
     },
-    async getToken() {
-      return lcsTokenOf(lcsView(await read()));
-    },
-    async set(partial, options = {}) {
-      const changes = lcsChangesOf(partial);
-      if (options.temporary) {
-        for (const [key, value] of Object.entries(changes)) overlay.lcs.set(key, value);
-        return lcsView(await read());
+    async set(partial, setOptions = {}) {
+      const changes = lcsChangesOf(partial, { onWarning: warn, ...setOptions });
+      if (setOptions.temporary) {
+        const before = lcsView(await read());
+        const after = changes.section(before);
+        for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) if (before[key] !== after[key]) overlay.lcs.set(key, after[key]);
+        return lcsConfigObject(lcsView(await read())) as LcsConfig;
       }
       const saved = await update((draft) => {
-        applyLcsChanges(draft.lcs, changes);
+        const before = draft.lcs as Record<string, unknown>;
+        draft.lcs = changes.section(before) as ConfigFile['lcs'];
+        // the newest value wins: a saved value replaces a temporary one
+        for (const key of new Set([...Object.keys(before), ...Object.keys(draft.lcs)])) {
+          if (before[key] !== (draft.lcs as Record<string, unknown>)[key]) overlay.lcs.delete(key);
+        }
         return draft;
       });
-      // the newest value wins: a saved value replaces a temporary one
-      for (const key of Object.keys(changes)) overlay.lcs.delete(key);
-      return lcsView(saved);
+      return lcsConfigObject(lcsView(saved)) as LcsConfig;
+    },
+    async getToken() {
+      return tokenOfSession(sessionFromLcsSection(lcsView(await read())));
+    },
+    async clearSession() {
+      await update((draft) => {
+        draft.lcs = lcsSectionWithSession(draft.lcs, sessionWithoutTokens(sessionFromLcsSection(draft.lcs))) as ConfigFile['lcs'];
+      });
     },
   };
 
   const odata: ODataStore = {
-    async add(rawName, cfg, options = {}) {
+    async add(rawName, cfg, addOptions = {}) {
       const name = checkConfigName(rawName);
       const entry = checkODataConfig(name, cfg);
-      if (options.temporary) {
+      if (addOptions.temporary) {
         const view = odataView(await read());
         const existing = lookup(view.configs, name);
-        if (existing !== undefined && !options.force) throw existsError(existing);
+        if (existing !== undefined && !addOptions.force) throw existsError(existing);
         for (const key of [...overlay.odataConfigs.keys()]) if (sameName(key, name)) overlay.odataConfigs.delete(key);
         overlay.odataConfigs.set(name, entry);
         if (sameName(overlay.odataActive, name)) overlay.odataActive = name;
@@ -176,36 +179,34 @@ export function createConfigStore(file: string, lockOptions: Partial<LockOptions
       await update((draft) => {
         const configs = draft.odata.configs;
         const existing = findName(configs, name) ?? temporaryName;
-        if (existing !== undefined && !options.force) throw existsError(existing);
+        if (existing !== undefined && !addOptions.force) throw existsError(existing);
         for (const key of Object.keys(configs)) if (sameName(key, name)) delete configs[key];
         configs[name] = entry;
         if (sameName(draft.odata.active, name)) draft.odata.active = name;
+        // the first config becomes the active one
+        if (draft.odata.active === undefined) draft.odata.active = name;
       });
       if (temporaryName !== undefined) overlay.odataConfigs.delete(temporaryName);
       if (sameName(overlay.odataActive, name)) overlay.odataActive = name;
     },
-
     async list() {
       const view = odataView(await read());
       return [...view.configs].map(([name, cfg]) => summaryOf(name, cfg, name === view.active, view.temporary.has(name)));
     },
-
     async get(name) {
       const view = odataView(await read());
       const key = lookup(view.configs, String(name));
       const cfg = key === undefined ? undefined : view.configs.get(key);
       return key === undefined || cfg === undefined ? undefined : fullConfig(key, cfg);
     },
-
     async getActive() {
       const view = odataView(await read());
       const cfg = view.active === undefined ? undefined : view.configs.get(view.active);
       return view.active === undefined || cfg === undefined ? undefined : fullConfig(view.active, cfg);
     },
-
-    async setActive(rawName, options = {}) {
+    async setActive(rawName, setOptions = {}) {
       const name = checkConfigName(rawName);
-      if (options.temporary) {
+      if (setOptions.temporary) {
         const view = odataView(await read());
         const key = lookup(view.configs, name);
         if (key === undefined) throw unknownNameError(name, [...view.configs.keys()]);
@@ -217,9 +218,7 @@ export function createConfigStore(file: string, lockOptions: Partial<LockOptions
         if (key === undefined) {
           const temporaryName = lookup(overlay.odataConfigs, name);
           if (temporaryName !== undefined) {
-            throw new InputError(
-              `The OData config "${temporaryName}" exists in this process only; make it active with temporary: true, or add it without temporary first.`,
-            );
+            throw new InputError(`The OData config "${temporaryName}" exists in this process only; make it active with temporary: true, or add it without temporary first.`);
           }
           throw unknownNameError(name, [...odataView(draft).configs.keys()]);
         }
@@ -227,7 +226,6 @@ export function createConfigStore(file: string, lockOptions: Partial<LockOptions
       });
       overlay.odataActive = undefined;
     },
-
     async remove(rawName) {
       const name = checkConfigName(rawName);
       const temporaryName = lookup(overlay.odataConfigs, name);
@@ -246,17 +244,58 @@ export function createConfigStore(file: string, lockOptions: Partial<LockOptions
       });
       if (sameName(overlay.odataActive, name)) overlay.odataActive = undefined;
     },
+    async clearSession(rawName) {
+      const name = checkConfigName(rawName);
+      await update((draft) => {
+        const key = findName(draft.odata.configs, name);
+        if (key === undefined) throw unknownNameError(name, Object.keys(draft.odata.configs));
+        delete draft.odata.configs[key]!.session;
+      });
+    },
   };
 
   return {
     path: file,
-    read,
-    update,
-    withLock,
+    location: file,
     async show() {
       return JSON.parse(redactJsonBody(JSON.stringify(await read()))) as Record<string, unknown>;
     },
     lcs,
     odata,
+    async readSession(id) {
+      checkId(id);
+      const config = await read();
+      const record = sessionOf(config, id);
+      return record === undefined ? undefined : sessionRecord(record);
+    },
+    updateSession<T>(id: SessionId, fn: (current: SessionRecord | undefined) => Promise<SessionChange<T>>, updateOptions: SessionUpdateOptions = {}): Promise<T> {
+      checkId(id);
+      const lock: Partial<LockOptions> = { signal: updateOptions.signal };
+      if (updateOptions.waitMs !== undefined) lock.waitMs = updateOptions.waitMs;
+      return update(async (draft) => {
+        if (id !== 'lcs') odataKey(draft, id); // an unknown config is refused before fn runs
+        const current = sessionOf(draft, id);
+        const change = await fn(current === undefined ? undefined : sessionRecord(current));
+        if (change.session !== undefined) {
+          if (id === 'lcs') {
+            const next = change.session === null ? sessionWithoutTokens(sessionFromLcsSection(draft.lcs)) : plainSession(change.session);
+            draft.lcs = lcsSectionWithSession(draft.lcs, next) as ConfigFile['lcs'];
+          } else {
+            const cfg = draft.odata.configs[odataKey(draft, id)]!;
+            if (change.session === null) delete cfg.session;
+            else {
+              const { clientId, authorityHost, tenant, tokenType, accessToken, refreshToken, resource, scope, expiresIn, expiresOn, expiresAt, sentAt, notBefore, refreshRefused } = plainSession(change.session);
+              cfg.session = dropUndefined({ clientId, authorityHost, tenant, tokenType, accessToken, refreshToken, resource, scope, expiresIn, expiresOn, expiresAt, sentAt, notBefore, refreshRefused });
+            }
+          }
+        }
+        return change.result;
+      }, lock);
+    },
   };
+}
+
+function dropUndefined<T extends Record<string, unknown>>(record: T): T {
+  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
+  return record;
 }

@@ -1,7 +1,8 @@
 // The known LCS API hosts and their clouds, and how an LCS host picks its authority.
-// `authorityHost` always wins; an unknown host gets the public authority and a warning.
+// `authorityHost` always wins; an unknown host needs allowUnknownHost, then gets the public authority.
 import { AUTHORITY_HOSTS, type Cloud } from '../aad/clouds.js';
 import { InputError } from '../errors.js';
+import { checkHttpsUrl } from '../aad/input.js';
 
 export interface LcsApiHost {
   uri: string;
@@ -27,30 +28,43 @@ export const LCS_API_URIS: readonly LcsApiHost[] = Object.freeze(
   ].map((host) => Object.freeze(host as LcsApiHost)),
 );
 
-/** Checks an LCS API URI (an https origin) and returns it without a trailing slash. */
-export function checkLcsApiUri(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InputError(`lcsApiUri must be the LCS API URL, e.g. ${DEFAULT_LCS_API_URI}.`);
+const knownHost = (uri: string) => LCS_API_URIS.find((host) => host.uri === uri.toLowerCase());
+
+export interface LcsHostOptions {
+  /** Accept an LCS host that is not in LCS_API_URIS (new regions appear); a warning names the known ones. */
+  allowUnknownHost?: boolean | undefined;
+  /** Receives that warning (default: process.emitWarning). */
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/**
+ * Checks an LCS API URI (an https origin) and returns it without a trailing slash. An unknown host is
+ * refused unless `allowUnknownHost`: a mistyped or hostile host would otherwise be asked for tokens.
+ */
+export function checkLcsApiUri(value: unknown, options: LcsHostOptions = {}, option = 'lcsApiUri'): string {
+  const uri = checkHttpsUrl(value, option, { origin: true, example: DEFAULT_LCS_API_URI });
+  if (!uri.startsWith('https:')) throw new InputError(`${option} must use https, e.g. ${DEFAULT_LCS_API_URI}.`, 'ERR_INSECURE_URL', option);
+  if (knownHost(uri)) return uri;
+  const known = LCS_API_URIS.map((host) => host.uri).join(', ');
+  if (!options.allowUnknownHost) {
+    throw new InputError(`${option} ${uri} is not a known LCS API host (known: ${known}); if it is a new LCS region, pass allowUnknownHost.`, 'ERR_INVALID_INPUT', option);
   }
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new InputError(`lcsApiUri is not a valid URL; use one like ${DEFAULT_LCS_API_URI}.`);
-  }
-  if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new InputError(`lcsApiUri must be an https origin without path or query, e.g. ${DEFAULT_LCS_API_URI}.`);
-  }
-  return url.origin;
+  warn(options, `${uri} is not a known LCS API host (known: ${known}); its users sign in on the public authority ${AUTHORITY_HOSTS.public} unless authorityHost says otherwise.`);
+  return uri;
+}
+
+function warn(options: LcsHostOptions, message: string): void {
+  (options.onWarning ?? ((text: string) => process.emitWarning(text, 'D365foAuthWarning')))(message);
 }
 
 /** The authority for an LCS host: the caller's `authorityHost`, else its cloud's (public when unknown). */
-export function lcsAuthorityHost(lcsApiUri: string, authorityHost: string | undefined, warn: (message: string) => void): string {
+export function lcsAuthorityHost(lcsApiUri: string, authorityHost: string | undefined): string {
   if (authorityHost !== undefined) return authorityHost;
-  const known = LCS_API_URIS.find((host) => host.uri === lcsApiUri.toLowerCase());
-  if (!known) {
-    warn(`${lcsApiUri} is not a known LCS API host; signing in on the public authority ${AUTHORITY_HOSTS.public} (pass authorityHost to change it).`);
-    return AUTHORITY_HOSTS.public;
-  }
-  return AUTHORITY_HOSTS[known.cloud];
+  const known = knownHost(lcsApiUri);
+  return known ? AUTHORITY_HOSTS[known.cloud] : AUTHORITY_HOSTS.public;
+}
+
+/** Whether the URI is one of LCS_API_URIS. */
+export function isKnownLcsHost(uri: string): boolean {
+  return knownHost(uri) !== undefined;
 }

@@ -1,21 +1,25 @@
-// LCS API tokens: the password grant and the refresh grant for an LCS host, with defaults from the
-// saved LCS config (as the PowerShell module's $Script: defaults). Nothing is saved here.
+// LCS API tokens: the password grant, the refresh grant, and interactive sign-in (browser or device
+// code) for an LCS host, with defaults from the saved LCS config (as the PowerShell module's
+// $Script: defaults). The saved config is read only when a value is missing. Nothing is saved here.
+import type { ClientAuthOptions } from '../aad/client-auth.js';
+import { signInWithBrowser } from '../browser.js';
+import { openConfigStore, type ConfigStore } from '../config/store.js';
+import { pollDeviceCode, type PendingInfo } from '../device-flow.js';
 import { InputError } from '../errors.js';
+import type { Prompt } from '../grants/authorization-code.js';
+import { requestDeviceCode, type DeviceCode } from '../grants/device-code.js';
 import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import type { CommonOptions } from '../http/types.js';
 import type { AadToken } from '../token.js';
-import { openConfigStore } from '../config/open.js';
-import type { ConfigStore } from '../config/store.js';
-import { DEFAULT_LCS_API_URI, checkLcsApiUri, lcsAuthorityHost } from './hosts.js';
+import { DEFAULT_LCS_API_URI, checkLcsApiUri, lcsAuthorityHost, type LcsHostOptions } from './hosts.js';
+import { DEFAULT_INTERACTIVE_CLIENT_ID } from './resource.js';
 
-export interface LcsOptions extends CommonOptions {
+export interface LcsOptions extends CommonOptions, ClientAuthOptions, LcsHostOptions {
   clientId?: string | undefined;
   lcsApiUri?: string | undefined;
-  /** Where saved defaults come from (default: the default config file). */
+  /** Where saved defaults come from (default: the default config file), read only when a value is missing. */
   store?: ConfigStore | undefined;
-  /** Receives warnings (e.g. an unknown LCS host); default process.emitWarning. */
-  onWarning?: ((message: string) => void) | undefined;
 }
 
 export interface GetLcsApiTokenOptions extends LcsOptions {
@@ -28,30 +32,55 @@ export interface RefreshLcsApiTokenOptions extends LcsOptions {
   refreshToken?: string | undefined;
 }
 
+export interface GetLcsApiTokenInteractiveOptions extends LcsOptions {
+  /** Default `browser` (works under MFA and Conditional Access); `device-code` for a terminal without a browser. */
+  method?: 'browser' | 'device-code' | undefined;
+  /** Default 300. */
+  timeoutSeconds?: number | undefined;
+  onDeviceCode?: ((code: DeviceCode) => void | Promise<void>) | undefined;
+  onPending?: ((info: PendingInfo) => void) | undefined;
+  openBrowser?: ((url: string) => boolean | void | Promise<boolean | void>) | undefined;
+  onUrl?: ((url: string) => void) | undefined;
+  port?: number | undefined;
+  prompt?: Prompt | undefined;
+  loginHint?: string | undefined;
+}
+
 interface Resolved {
-  clientId: string;
+  clientId: string | undefined;
   lcsApiUri: string;
   authorityHost: string;
   refreshToken: string | undefined;
 }
 
 async function resolve(options: LcsOptions & { refreshToken?: string | undefined }, needRefreshToken: boolean): Promise<Resolved> {
-  let saved: { clientId?: string | undefined; lcsApiUri?: string | undefined; refreshToken?: string | undefined } = {};
-  if (options.clientId === undefined || options.lcsApiUri === undefined || (needRefreshToken && options.refreshToken === undefined)) {
-    saved = await (options.store ?? openConfigStore()).lcs.get();
-  }
-  const clientId = options.clientId ?? saved.clientId;
-  if (clientId === undefined) {
-    throw new InputError('clientId is required: pass it, or save it once with `d365fo-auth lcs config set --client-id <app id>`.');
-  }
-  const lcsApiUri = checkLcsApiUri(options.lcsApiUri ?? saved.lcsApiUri ?? DEFAULT_LCS_API_URI);
-  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'D365foAuthWarning'));
+  let saved: { clientId?: unknown; lcsApiUri?: unknown; refreshToken?: unknown; authorityHost?: unknown } = {};
+  const missing = options.clientId === undefined || options.lcsApiUri === undefined || (needRefreshToken && options.refreshToken === undefined);
+  if (missing) saved = await (options.store ?? openConfigStore({ onWarning: options.onWarning })).lcs.get();
+  const hostOptions = { allowUnknownHost: options.allowUnknownHost, onWarning: options.onWarning };
+  // a saved host was accepted when it was saved
+  const lcsApiUri =
+    options.lcsApiUri !== undefined
+      ? checkLcsApiUri(options.lcsApiUri, hostOptions)
+      : typeof saved.lcsApiUri === 'string'
+        ? checkLcsApiUri(saved.lcsApiUri, { ...hostOptions, allowUnknownHost: true }, 'the saved lcsApiUri')
+        : DEFAULT_LCS_API_URI;
+  const refreshToken = options.refreshToken ?? (typeof saved.refreshToken === 'string' ? saved.refreshToken : undefined);
+  // the saved session's refreshes go to the authority it signed in with
+  const savedAuthority = options.refreshToken === undefined && typeof saved.authorityHost === 'string' ? saved.authorityHost : undefined;
   return {
-    clientId,
+    clientId: options.clientId ?? (typeof saved.clientId === 'string' ? saved.clientId : undefined),
     lcsApiUri,
-    authorityHost: lcsAuthorityHost(lcsApiUri, options.authorityHost, warn),
-    refreshToken: options.refreshToken ?? saved.refreshToken,
+    authorityHost: options.authorityHost ?? (needRefreshToken ? savedAuthority : undefined) ?? lcsAuthorityHost(lcsApiUri, undefined),
+    refreshToken,
   };
+}
+
+function requireClientId(clientId: string | undefined): string {
+  if (clientId === undefined) {
+    throw new InputError('clientId is required: pass it, or save it once with `d365fo-auth lcs config set --client-id <app id>`.', 'ERR_INVALID_INPUT', 'clientId');
+  }
+  return clientId;
 }
 
 /** Signs a service account in to the LCS API (password grant on tenant `common` of the host's cloud). */
@@ -59,7 +88,7 @@ export async function getLcsApiToken(options: GetLcsApiTokenOptions): Promise<Aa
   const resolved = await resolve(options, false);
   return passwordGrant({
     ...options,
-    clientId: resolved.clientId,
+    clientId: requireClientId(resolved.clientId),
     authorityHost: resolved.authorityHost,
     tenant: options.tenant ?? 'common',
     resource: resolved.lcsApiUri,
@@ -71,14 +100,26 @@ export async function getLcsApiToken(options: GetLcsApiTokenOptions): Promise<Aa
 export async function refreshLcsApiToken(options: RefreshLcsApiTokenOptions = {}): Promise<AadToken> {
   const resolved = await resolve(options, true);
   if (resolved.refreshToken === undefined) {
-    throw new InputError('refreshToken is required: pass it, or sign in first with `d365fo-auth lcs login` so one is saved.');
+    throw new InputError('refreshToken is required: pass it, or sign in first with `d365fo-auth lcs login` so one is saved.', 'ERR_INVALID_INPUT', 'refreshToken');
   }
   return refreshTokenGrant({
     ...options,
-    clientId: resolved.clientId,
+    clientId: requireClientId(resolved.clientId),
     refreshToken: resolved.refreshToken,
     authorityHost: resolved.authorityHost,
     tenant: options.tenant ?? 'common',
     resource: resolved.lcsApiUri,
   });
+}
+
+/** Signs a person in to the LCS API interactively: browser (default; MFA and Conditional Access) or device code. */
+export async function getLcsApiTokenInteractive(options: GetLcsApiTokenInteractiveOptions = {}): Promise<AadToken> {
+  const method = options.method ?? 'browser';
+  if (method !== 'browser' && method !== 'device-code') throw new InputError("method must be 'browser' or 'device-code'.", 'ERR_INVALID_INPUT', 'method');
+  const resolved = await resolve(options, false);
+  const common = { ...options, clientId: resolved.clientId ?? DEFAULT_INTERACTIVE_CLIENT_ID, authorityHost: resolved.authorityHost, tenant: options.tenant ?? 'common', resource: resolved.lcsApiUri };
+  if (method === 'browser') return signInWithBrowser(common);
+  const code = await requestDeviceCode(common);
+  await options.onDeviceCode?.(code);
+  return pollDeviceCode(code, { ...options, timeoutSeconds: options.timeoutSeconds ?? 300 });
 }

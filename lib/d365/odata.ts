@@ -1,16 +1,19 @@
-// OData / custom-service tokens for an F&O (or HR) environment: client credentials and device
-// code, with the URL turned into the v1 resource. Saved named configs are read by the caller.
+// OData / custom-service tokens for an F&O (or HR) environment: client credentials (secret or
+// certificate) and interactive sign-in (device code or browser), with the URL turned into the v1
+// resource and missing values from the active OData config. Nothing is saved here.
+import type { ClientAuthOptions } from '../aad/client-auth.js';
+import { signInWithBrowser } from '../browser.js';
+import { openConfigStore, type ConfigStore } from '../config/store.js';
+import type { ODataConfig } from '../config/odata.js';
+import { pollDeviceCode, type PendingInfo } from '../device-flow.js';
+import { InputError } from '../errors.js';
+import type { Prompt } from '../grants/authorization-code.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { requestDeviceCode, type DeviceCode } from '../grants/device-code.js';
-import { pollDeviceCode, type PendingInfo } from '../device-flow.js';
 import type { CommonOptions } from '../http/types.js';
 import type { AadToken } from '../token.js';
-import { openConfigStore } from '../config/open.js';
-import type { ConfigStore } from '../config/store.js';
-import type { ODataConfig } from '../config/odata.js';
+import { certificateOf } from './certificate-files.js';
 import { DEFAULT_INTERACTIVE_CLIENT_ID, odataResource } from './resource.js';
-
-export { DEFAULT_INTERACTIVE_CLIENT_ID, HR_RESOURCE, odataResource } from './resource.js';
 
 interface ODataDefaults {
   /** Missing values come from the active OData config of this store (default: the default config file). */
@@ -23,23 +26,29 @@ async function activeDefaults(options: ODataDefaults & Record<string, unknown>, 
   return (await (options.store ?? openConfigStore()).odata.getActive()) ?? {};
 }
 
-export interface GetODataTokenOptions extends CommonOptions, ODataDefaults {
+export interface GetODataTokenOptions extends CommonOptions, ClientAuthOptions, ODataDefaults {
   tenant?: string | undefined;
   url?: string | undefined;
   clientId?: string | undefined;
-  clientSecret?: string | undefined;
+  /** Passphrase of a saved config's encrypted key file. */
+  keyPassphrase?: string | undefined;
 }
 
 /** An app-only token for an environment (client credentials); defaults from the active OData config. */
-export async function getODataToken(options: GetODataTokenOptions): Promise<AadToken> {
-  const saved = await activeDefaults(options as GetODataTokenOptions & Record<string, unknown>, ['tenant', 'url', 'clientId', 'clientSecret']);
-  const url = options.url ?? saved.url;
+export async function getODataToken(options: GetODataTokenOptions = {}): Promise<AadToken> {
+  const given = options.clientSecret !== undefined || options.clientCertificate !== undefined;
+  const saved = await activeDefaults({ ...options, credential: given ? true : undefined }, ['tenant', 'url', 'clientId', 'credential']);
+  // a saved credential is sent only for the client it was saved with
+  const savedCredential = !given && (options.clientId === undefined || options.clientId.toLowerCase() === saved.clientId?.toLowerCase());
+  const fromSaved = savedCredential && saved.certificateFile !== undefined ? await certificateOf(saved, options.keyPassphrase) : undefined;
   return clientCredentialsGrant({
     ...options,
     tenant: options.tenant ?? saved.tenant,
+    authorityHost: options.authorityHost ?? saved.authorityHost,
     clientId: (options.clientId ?? saved.clientId)!,
-    clientSecret: (options.clientSecret ?? saved.clientSecret)!,
-    resource: odataResource(url),
+    clientSecret: given ? options.clientSecret : savedCredential ? saved.clientSecret : undefined,
+    clientCertificate: given ? options.clientCertificate : fromSaved,
+    resource: odataResource(options.url ?? saved.url),
   });
 }
 
@@ -48,20 +57,42 @@ export interface GetODataTokenInteractiveOptions extends CommonOptions, ODataDef
   url?: string | undefined;
   /** Default 300 s. */
   timeoutSeconds?: number | undefined;
-  /** Default: the public first-party client id (some resources need your own app: AADSTS65002). */
+  /**
+   * A public client id. Default: the saved config's client id if that config says it is a public
+   * client, else the first-party public client (some resources need your own app: AADSTS65002).
+   */
   clientId?: string | undefined;
-  /** Called once with the code to show the person. */
+  /** Default `device-code` (as the PowerShell original); `browser` for MFA and Conditional Access. */
+  method?: 'device-code' | 'browser' | undefined;
+  /** Called once with the code to show the person (its `clientId` says which client signs in). */
   onDeviceCode?: ((code: DeviceCode) => void | Promise<void>) | undefined;
   onPending?: ((info: PendingInfo) => void) | undefined;
+  openBrowser?: ((url: string) => boolean | void | Promise<boolean | void>) | undefined;
+  onUrl?: ((url: string) => void) | undefined;
+  port?: number | undefined;
+  prompt?: Prompt | undefined;
+  loginHint?: string | undefined;
 }
 
-/** A delegated token for a person at a terminal (device code); defaults from the active OData config. */
-export async function getODataTokenInteractive(options: GetODataTokenInteractiveOptions): Promise<AadToken> {
+/** The client id an interactive sign-in uses: the caller's, a saved public client's, else the first-party one. */
+export function interactiveClientId(clientId: string | undefined, saved: Partial<ODataConfig>): string {
+  return clientId ?? (saved.publicClient === true ? saved.clientId : undefined) ?? DEFAULT_INTERACTIVE_CLIENT_ID;
+}
+
+/** A delegated token for a person (device code or browser); defaults from the active OData config. */
+export async function getODataTokenInteractive(options: GetODataTokenInteractiveOptions = {}): Promise<AadToken> {
+  const method = options.method ?? 'device-code';
+  if (method !== 'browser' && method !== 'device-code') throw new InputError("method must be 'device-code' or 'browser'.", 'ERR_INVALID_INPUT', 'method');
   const saved = await activeDefaults(options as GetODataTokenInteractiveOptions & Record<string, unknown>, ['tenant', 'url']);
-  const resource = odataResource(options.url ?? saved.url);
-  const clientId = options.clientId ?? saved.clientId ?? DEFAULT_INTERACTIVE_CLIENT_ID;
-  const tenant = options.tenant ?? saved.tenant;
-  const code = await requestDeviceCode({ ...options, tenant, clientId, resource });
+  const common = {
+    ...options,
+    tenant: options.tenant ?? saved.tenant,
+    authorityHost: options.authorityHost ?? saved.authorityHost,
+    clientId: interactiveClientId(options.clientId, saved),
+    resource: odataResource(options.url ?? saved.url),
+  };
+  if (method === 'browser') return signInWithBrowser(common);
+  const code = await requestDeviceCode(common);
   await options.onDeviceCode?.(code);
-  return pollDeviceCode(code, { ...options, tenant, clientId, resource, timeoutSeconds: options.timeoutSeconds ?? 300 });
+  return pollDeviceCode(code, { ...options, timeoutSeconds: options.timeoutSeconds ?? 300 });
 }

@@ -1,20 +1,22 @@
 // Device-code sign-in, the two exchanges: ask for a code (POST /oauth2/devicecode) and redeem it
 // once in the v1 dialect (grant_type=device_code, the code in `code`). Polling is device-flow.ts.
-import { checkClientId, checkResource } from '../aad/input.js';
-import { deviceCodeUrl, resolveAuthority, tokenUrl } from '../aad/endpoints.js';
+// A DeviceCode carries the authority, tenant, client and resource it was issued for, and is polled there.
 import { oauthErrorName, parseShape, successJson, type Exchange } from '../aad/check.js';
+import { deviceCodeUrl, resolveAuthority, tokenUrl } from '../aad/endpoints.js';
 import { checkCommon, postForm } from '../aad/exchange.js';
-import { checkTokenExchange } from './token-response.js';
+import { checkAuthorityHost, checkClientId, checkResource, checkTenant } from '../aad/input.js';
 import { DeviceCodeResponseSchema } from '../aad/schemas.js';
 import { InputError, ResponseError } from '../errors.js';
-import { describeSecret } from '../redact.js';
 import type { CommonOptions } from '../http/types.js';
-import { hidingProto, type AadToken } from '../token.js';
+import { printable } from '../redact.js';
+import { secretKind } from '../secret-object.js';
+import type { AadToken } from '../token.js';
+import { checkTokenExchange } from './token-response.js';
 
 export interface DeviceCode {
   /** The short code the person types at `verificationUrl`. */
   userCode: string;
-  /** The long code the poller redeems (secret: never printed by inspect). */
+  /** The long code the poller redeems: a credential until redeemed (never printed). */
   deviceCode: string;
   verificationUrl: string;
   /** Ready-to-show instructions from the server. */
@@ -25,7 +27,9 @@ export interface DeviceCode {
   expiresIn: number;
   /** Epoch milliseconds (local clock): send time + expiresIn. */
   expiresAt: number;
-  /** The client id and resource the code was requested for (used by pollDeviceCode by default). */
+  /** What the code was issued for; pollDeviceCode() polls exactly there. */
+  authorityHost: string;
+  tenant: string;
   clientId: string;
   resource: string;
 }
@@ -37,50 +41,58 @@ export interface RequestDeviceCodeOptions extends CommonOptions {
   language?: string | undefined;
 }
 
-const deviceCodeProto = hidingProto('DeviceCode', (code: DeviceCode) => ({ ...code, deviceCode: describeSecret(code.deviceCode) }));
+const deviceCodeKind = secretKind<DeviceCode>('DeviceCode', ['deviceCode']);
 
 export async function requestDeviceCode(options: RequestDeviceCodeOptions): Promise<DeviceCode> {
   const clientId = checkClientId(options.clientId);
   const resource = checkResource(options.resource);
   if (options.language !== undefined && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(options.language)) {
-    throw new InputError('language must be a culture name such as en-US.');
+    throw new InputError('language must be a culture name such as en-US.', 'ERR_INVALID_INPUT', 'language');
   }
   checkCommon(options);
   const authority = resolveAuthority(options);
-  const ex = await postForm('device code endpoint', deviceCodeUrl(authority), { client_id: clientId, resource, mkt: options.language }, options, []);
+  const ex = await postForm(
+    { what: 'device code endpoint', url: deviceCodeUrl(authority), fields: { client_id: clientId, resource, mkt: options.language }, secrets: [] },
+    options,
+  );
   const body = parseShape(ex, DeviceCodeResponseSchema, successJson(ex), 'device code response');
   const verificationUrl = body.verification_url ?? body.verification_uri;
-  if (verificationUrl === undefined) {
-    throw new ResponseError('ERR_INVALID_RESPONSE', 'The device code response from the device code endpoint is invalid: field "verification_url" is missing.', {
+  if (verificationUrl === undefined || !/^https?:\/\//i.test(verificationUrl)) {
+    throw new ResponseError('ERR_INVALID_RESPONSE', 'The device code response from the device code endpoint is invalid: field "verification_url" is missing or not an http(s) URL.', {
       status: ex.response.status,
       url: ex.url,
       traceId: ex.response.headers['x-ms-request-id'],
     });
   }
-  const interval = body.interval === undefined || body.interval === 0 ? 5 : body.interval;
-  const code: DeviceCode = Object.assign(Object.create(deviceCodeProto) as DeviceCode, {
-    userCode: body.user_code,
-    deviceCode: body.device_code,
-    verificationUrl: verificationUrl!,
-    message: body.message ?? `To sign in, open ${verificationUrl} and enter the code ${body.user_code} to authenticate.`,
-    interval,
-    expiresIn: body.expires_in,
-    expiresAt: ex.sentAt + body.expires_in * 1000,
-    clientId,
-    resource,
-  });
-  return code;
+  const userCode = printable(body.user_code);
+  return deviceCodeKind.create(
+    {
+      userCode,
+      verificationUrl,
+      message: body.message === undefined ? `To sign in, open ${verificationUrl} and enter the code ${userCode} to authenticate.` : printable(body.message),
+      interval: body.interval === undefined || body.interval === 0 ? 5 : body.interval,
+      expiresIn: body.expires_in,
+      expiresAt: ex.sentAt + body.expires_in * 1000,
+      authorityHost: authority.host,
+      tenant: authority.tenant,
+      clientId,
+      resource,
+    },
+    { deviceCode: body.device_code },
+  );
 }
 
-export interface RedeemDeviceCodeOptions extends CommonOptions {
-  clientId?: string | undefined;
-  resource?: string | undefined;
-}
-
-/** One redemption attempt; `authorization_pending` and friends come back as OAuthError. */
+/** Checks that `deviceCode` is what requestDeviceCode() returned (or an equivalent object). */
 export function checkDeviceCode(deviceCode: DeviceCode): void {
-  if (!deviceCode || typeof deviceCode.deviceCode !== 'string' || deviceCode.deviceCode === '' || !Number.isFinite(deviceCode.expiresAt)) {
-    throw new InputError('pollDeviceCode() needs the object requestDeviceCode() returned.');
+  if (
+    !deviceCode ||
+    typeof deviceCode.deviceCode !== 'string' ||
+    deviceCode.deviceCode === '' ||
+    !Number.isFinite(deviceCode.expiresAt) ||
+    typeof deviceCode.authorityHost !== 'string' ||
+    typeof deviceCode.tenant !== 'string'
+  ) {
+    throw new InputError('pollDeviceCode() needs the object requestDeviceCode() returned.', 'ERR_INVALID_INPUT', 'deviceCode');
   }
 }
 
@@ -93,26 +105,26 @@ export interface KeepWaiting {
 }
 
 /**
- * One redemption attempt: the token, or "keep waiting" as a plain value. A waiting answer is checked
- * against the OAuth error schema like any other, but no OAuthError is built and thrown for it: a
- * sign-in waits through dozens of them, each in a process that has been idle for seconds. Any
- * other refusal (expired, declined, invalid_client...) is an OAuthError.
+ * One redemption attempt at the authority the code came from: the token, or "keep waiting" as a
+ * plain value. Any other refusal (expired, declined, invalid_client...) is an OAuthError.
  */
-export async function pollOnce(deviceCode: DeviceCode, options: RedeemDeviceCodeOptions = {}): Promise<AadToken | KeepWaiting> {
+export async function pollOnce(deviceCode: DeviceCode, options: CommonOptions = {}): Promise<AadToken | KeepWaiting> {
   checkDeviceCode(deviceCode);
-  const clientId = checkClientId(options.clientId ?? deviceCode.clientId);
-  const resource = checkResource(options.resource ?? deviceCode.resource);
+  const clientId = checkClientId(deviceCode.clientId);
+  const resource = checkResource(deviceCode.resource);
   checkCommon(options);
-  const authority = resolveAuthority(options);
+  const authority = { host: checkAuthorityHost(deviceCode.authorityHost), tenant: checkTenant(deviceCode.tenant) };
   const ex = await postForm(
-    'token endpoint',
-    tokenUrl(authority),
-    { grant_type: 'device_code', client_id: clientId, resource, code: deviceCode.deviceCode },
+    {
+      what: 'token endpoint',
+      url: tokenUrl(authority),
+      fields: { grant_type: 'device_code', client_id: clientId, resource, code: deviceCode.deviceCode },
+      secrets: [deviceCode.deviceCode],
+    },
     options,
-    [deviceCode.deviceCode],
   );
   const waiting = keepWaiting(ex);
-  return waiting ? { waiting } : checkTokenExchange(ex, { expectedResource: resource });
+  return waiting ? { waiting } : checkTokenExchange(ex, { expectedResource: resource, origin: { authorityHost: authority.host, tenant: authority.tenant } });
 }
 
 /** The `error` of an OAuth error body that says to keep waiting (whatever the status), else undefined. */

@@ -1,13 +1,14 @@
-// User-realm discovery (GET /common/UserRealm/{upn}) before a password is sent: a federated
-// account is refused here so its password never reaches the token endpoint. Results are cached
-// per authority host and domain for the life of the process.
+// User-realm discovery (GET /common/UserRealm/{upn}) before a password is sent: a federated account
+// is refused here so its password never reaches the token endpoint. Answers are cached per authority
+// host and domain for the life of the process.
 import { FederatedUserError } from '../errors.js';
 import { parseShape, successJson } from '../aad/check.js';
-import { getJson } from '../aad/exchange.js';
-import { userRealmUrl } from '../aad/endpoints.js';
+import { resolveAuthority, userRealmUrl } from '../aad/endpoints.js';
+import { getJson, checkCommon } from '../aad/exchange.js';
+import { checkUsername } from '../aad/input.js';
 import { UserRealmSchema } from '../aad/schemas.js';
 import type { CommonOptions } from '../http/types.js';
-import { realmCache as cache } from './realm-cache.js';
+import { printable } from '../redact.js';
 
 export type AccountType = 'managed' | 'federated' | 'unknown';
 
@@ -18,28 +19,37 @@ export interface UserRealm {
   cloudInstanceName?: string | undefined;
 }
 
-export function discoverUserRealm(host: string, username: string, options: CommonOptions): Promise<UserRealm> {
-  const domain = username.slice(username.lastIndexOf('@') + 1).toLowerCase();
-  const key = `${host}|${domain}`;
-  let pending = cache.get(key);
-  if (!pending) {
-    pending = lookup(host, username, domain, options);
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  }
-  return pending;
+const cache = new Map<string, UserRealm>();
+
+/** Forgets cached user-realm answers (tests, or after a domain moved to or from federation). */
+export function clearUserRealmCache(): void {
+  cache.clear();
 }
 
-async function lookup(host: string, username: string, domain: string, options: CommonOptions): Promise<UserRealm> {
+/** The realm of `username`'s domain at `host` (an origin already checked), cached once answered. */
+export async function discoverUserRealm(host: string, username: string, options: CommonOptions): Promise<UserRealm> {
+  const domain = username.slice(username.lastIndexOf('@') + 1).toLowerCase();
+  const key = `${host}|${domain}`;
+  const known = cache.get(key);
+  if (known) return known;
   const ex = await getJson('user realm endpoint', userRealmUrl(host, username), options);
   const realm = parseShape(ex, UserRealmSchema, successJson(ex), 'user realm response');
   const type = realm.account_type.toLowerCase();
-  return {
+  const answer: UserRealm = {
     accountType: type === 'managed' || type === 'federated' ? type : 'unknown',
-    domain: realm.domain_name ?? domain,
-    federationProtocol: realm.federation_protocol,
-    cloudInstanceName: realm.cloud_instance_name,
+    domain: printable(realm.domain_name ?? domain),
+    federationProtocol: realm.federation_protocol === undefined ? undefined : printable(realm.federation_protocol),
+    cloudInstanceName: realm.cloud_instance_name === undefined ? undefined : printable(realm.cloud_instance_name),
   };
+  cache.set(key, answer);
+  return answer;
+}
+
+/** Whether `username` is a managed, federated or unknown account (what `doctor` reports). */
+export function getUserRealm(options: CommonOptions & { username: string }): Promise<UserRealm> {
+  const username = checkUsername(options.username);
+  checkCommon(options);
+  return discoverUserRealm(resolveAuthority(options).host, username, options);
 }
 
 /** Throws FederatedUserError for a federated realm. */
@@ -49,7 +59,7 @@ export function refuseFederated(realm: UserRealm, username: string): void {
   throw new FederatedUserError(
     `${username} belongs to the federated domain ${realm.domain}${protocol}: its password is checked by the ` +
       'federation server, so the password grant cannot sign it in and the password was not sent. ' +
-      'Use device-code sign-in, or a cloud-only (managed) service account.',
+      'Use browser or device-code sign-in, or a cloud-only (managed) service account.',
     realm.domain,
     realm.federationProtocol,
   );

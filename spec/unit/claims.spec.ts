@@ -2,14 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeClaims, InputError } from '../../lib/index.js';
 import type { AadToken } from '../../lib/index.js';
-import { createToken } from '../../lib/token.js';
+import { makeToken } from '../support/tokens.js';
 import { ACCESS_TOKEN, CLIENT_ID, ID_TOKEN, RESOURCE, TENANT_ID, USERNAME } from '../support/aad.js';
 
 const GARBAGE = 'The value is not a decodable JWT (expected three base64url parts separated by dots, with a JSON payload).';
 
 describe('decodeClaims()', () => {
   it('decodes the access token of a token', () => {
-    const token = createToken({ token_type: 'Bearer', access_token: ACCESS_TOKEN, expires_in: 3599 }, Date.UTC(2026, 10, 22, 12));
+    const token = makeToken({ token_type: 'Bearer', access_token: ACCESS_TOKEN, expires_in: 3599 }, Date.UTC(2026, 10, 22, 12));
     const claims = decodeClaims(token);
     assert.equal(claims.aud, RESOURCE);
     assert.equal(claims.tid, TENANT_ID);

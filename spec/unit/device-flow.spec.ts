@@ -194,13 +194,13 @@ describe('pollDeviceCode()', () => {
     assert.equal(m.requests.length, 0);
   });
 
-  it('aborts when the signal fires between polls (ERR_ABORTED)', async () => {
+  it('is cancelled when the signal fires between polls (ERR_DEVICE_CODE_CANCELLED)', async () => {
     const controller = new AbortController();
     const clock = fakeClock();
     const code = await issue(clock);
     const m = poller(PENDING);
     const promise = pollDeviceCode(code, { fetch: m.fetch, clock, signal: controller.signal, onPending: () => controller.abort() });
-    await rejects(promise, { class: TransportError, code: 'ERR_ABORTED', message: 'Device-code sign-in was cancelled.' });
+    await rejects(promise, { class: DeviceCodeError, code: 'ERR_DEVICE_CODE_CANCELLED', message: 'Device-code sign-in was cancelled.' });
     assert.equal(m.requests.length, 1);
   });
 
@@ -208,7 +208,7 @@ describe('pollDeviceCode()', () => {
     const clock = fakeClock();
     const code = await issue(clock);
     const m = poller(SUCCESS);
-    await rejects(pollDeviceCode(code, { fetch: m.fetch, clock, signal: AbortSignal.abort() }), { class: TransportError, code: 'ERR_ABORTED' });
+    await rejects(pollDeviceCode(code, { fetch: m.fetch, clock, signal: AbortSignal.abort() }), { class: DeviceCodeError, code: 'ERR_DEVICE_CODE_CANCELLED' });
     assert.equal(m.requests.length, 0);
   });
 

@@ -66,6 +66,8 @@ function run(fixture: Fixture, m: MockTransport, clock: FakeClock): Promise<unkn
         expiresAt: clock.now() + Number(p.expiresIn) * 1000,
         clientId: p.clientId,
         resource: p.resource,
+        authorityHost: 'https://login.microsoftonline.com',
+        tenant: (p.tenant as string | undefined) ?? 'common',
       } as DeviceCode;
       return lib.pollDeviceCode(code, { ...common, timeoutSeconds: p.timeoutSeconds as number | undefined });
     }

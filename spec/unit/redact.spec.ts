@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { REDACTED, describeSecret, redactFields, redactFormBody, redactJsonBody, scrub } from '../../lib/redact.js';
+import { REDACTED, redactFields, redactFormBody, redactJsonBody, scrub } from '../../lib/redact.js';
+import { describeSecret } from '../../lib/secret-object.js';
 import { encodeFormValue } from '../../lib/http/form.js';
 import { ACCESS_TOKEN } from '../support/aad.js';
 
@@ -14,8 +15,27 @@ describe('scrub()', () => {
   it('removes anything JWT-shaped even when not listed', () => {
     assert.equal(scrub(`token ${ACCESS_TOKEN}.`), `token ${REDACTED}.`);
   });
-  it('ignores empty, undefined and very short secrets', () => {
-    assert.equal(scrub('abc a', ['', undefined, 'a']), 'abc a');
+  it('ignores empty and undefined secrets, and scrubs short ones too', () => {
+    assert.equal(scrub('abc a', ['', undefined]), 'abc a');
+    assert.equal(scrub('pw=ab; other=xyz', ['ab']), `pw=${REDACTED}; other=xyz`);
+    assert.equal(scrub('a b a', ['a']), `${REDACTED} b ${REDACTED}`);
+  });
+
+  it('scrubs every form a server may echo a secret in: raw, percent-encoded in either hex case, form-encoded, JSON-escaped, HTML-escaped, and mixes of them', () => {
+    const secret = 'p&ss w+rd/"ü\\<x>\'';
+    const forms = [
+      secret,
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+      JSON.stringify(secret).slice(1, -1).replace('ü', '\\u00fc'),
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+      secret.replace(/&/g, '&#x26;').replace(/"/g, '&#34;').replace(/'/g, '&#X27;'),
+      // a .NET-style mix: some characters encoded, others not
+      'p%26ss+w%2brd/%22\u00FC\\&lt;x&gt;\'',
+    ];
+    for (const form of forms) assert.equal(scrub(`before ${form} after`, [secret]), `before ${REDACTED} after`, form);
   });
 });
 

@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import { http } from 'msw';
 import { bearer, isExpired, remainingMinutes, remainingSeconds, passwordGrant, serializeToken, InputError } from '../../lib/index.js';
 import type { AadToken } from '../../lib/index.js';
-import { createToken, restoreToken } from '../../lib/token.js';
+import { restoreToken } from '../../lib/token.js';
+import { makeToken } from '../support/tokens.js';
 import { mockTransport } from '../support/msw.js';
 import { fakeClock } from '../support/clock.js';
 import { ACCESS_TOKEN, CLIENT_ID, ID_TOKEN, REFRESH_TOKEN, RESOURCE, USERNAME, ests, tokenBody } from '../support/aad.js';
@@ -54,7 +55,7 @@ describe('the token model', () => {
   });
 
   it('isExpired() uses a 60 s skew by default', () => {
-    const token = createToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3600 }, T0);
+    const token = makeToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3600 }, T0);
     assert.equal(isExpired(token, { now: T0 }), false);
     assert.equal(isExpired(token, { now: T0 + 3539_000 }), false);
     assert.equal(isExpired(token, { now: T0 + 3540_000 }), true);
@@ -64,14 +65,14 @@ describe('the token model', () => {
   });
 
   it('isExpired() defaults now to the real clock', () => {
-    const fresh = createToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3600 }, Date.now());
-    const stale = createToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3600 }, Date.now() - 3600_000);
+    const fresh = makeToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3600 }, Date.now());
+    const stale = makeToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3600 }, Date.now() - 3600_000);
     assert.equal(isExpired(fresh), false);
     assert.equal(isExpired(stale), true);
   });
 
   it('remainingSeconds() and remainingMinutes() count down to the local expiry', () => {
-    const token = createToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3599 }, T0);
+    const token = makeToken({ token_type: 'Bearer', access_token: 'x', expires_in: 3599 }, T0);
     assert.equal(remainingSeconds(token, T0), 3599);
     assert.equal(remainingMinutes(token, T0), 59);
     assert.equal(remainingSeconds(token, T0 + 3599_000), 0);
@@ -151,7 +152,7 @@ describe('printing a token', () => {
     assert.equal(out.accessToken, ACCESS_TOKEN);
     assert.equal(out.refreshToken, REFRESH_TOKEN);
     assert.equal(out.idToken, ID_TOKEN);
-    const defined = Object.keys(out).filter((key) => out[key] !== undefined).sort();
+    const defined = Object.keys(out).filter((key) => (out as unknown as Record<string, unknown>)[key] !== undefined).sort();
     assert.deepEqual(defined, Object.keys(JSON.parse(JSON.stringify(token))).sort(), 'the printed shape and the serialization list the same fields');
   });
 });

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openConfigStore } from '../../../lib/config/index.js';
+import { openConfigStore } from '../../../lib/config/store.js';
 import { ConfigError } from '../../../lib/errors.js';
-import { createToken } from '../../../lib/token.js';
+import { makeToken } from '../../support/tokens.js';
 import { tempDirs } from '../../support/config-tmp.js';
+import { configFile } from '../../support/config-file.js';
 
 const dirs = tempDirs();
 after(() => dirs.cleanup());
@@ -51,9 +52,9 @@ describe('config file', () => {
 
   it('treats a missing or blank file as empty', async () => {
     const dir = await dirs.make();
-    assert.deepEqual(await openConfigStore({ path: path.join(dir, 'none.json') }).read(), { version: 1, lcs: {}, odata: { configs: {} } });
+    assert.deepEqual(await configFile(path.join(dir, 'none.json')).read(), { version: 1, lcs: {}, odata: { configs: {} } });
     await writeFile(path.join(dir, 'blank.json'), '\n');
-    assert.deepEqual(await openConfigStore({ path: path.join(dir, 'blank.json') }).read(), { version: 1, lcs: {}, odata: { configs: {} } });
+    assert.deepEqual(await configFile(path.join(dir, 'blank.json')).read(), { version: 1, lcs: {}, odata: { configs: {} } });
   });
 
   describe('a corrupt file', () => {
@@ -86,15 +87,15 @@ describe('config file', () => {
         const file = path.join(await dirs.make(), 'config.json');
         await writeFile(file, content);
         const store = openConfigStore({ path: file });
-        await assert.rejects(store.read(), isConfigError('ERR_CONFIG', message(file), file));
+        await assert.rejects(configFile(store.path).read(), isConfigError('ERR_CONFIG', message(file), file));
         await assert.rejects(store.lcs.get(), isConfigError('ERR_CONFIG', message(file), file));
         await assert.rejects(store.lcs.set({ projectId: 1 }), isConfigError('ERR_CONFIG', message(file), file));
         await assert.rejects(store.odata.add('a', { tenant: 'common', url: 'https://a.example' }), isConfigError('ERR_CONFIG', message(file), file));
         let called = false;
-        await assert.rejects(store.update(() => (called = true)), isConfigError('ERR_CONFIG', message(file), file));
+        await assert.rejects(configFile(store.path).update(() => (called = true)), isConfigError('ERR_CONFIG', message(file), file));
         assert.equal(called, false);
         assert.equal(await readFile(file, 'utf8'), content);
-        await assert.rejects(store.read(), (error: Error) => !error.message.includes('SECRET'));
+        await assert.rejects(configFile(store.path).read(), (error: Error) => !error.message.includes('SECRET'));
       });
     }
 
@@ -117,16 +118,16 @@ describe('config file', () => {
     const file = path.join(await dirs.make(), 'config.json');
     await mkdir(file);
     const store = openConfigStore({ path: file });
-    await assert.rejects(store.read(), isConfigError('ERR_CONFIG_IO', `Cannot read the config file ${file} (EISDIR).`, file));
+    await assert.rejects(configFile(store.path).read(), isConfigError('ERR_CONFIG_IO', `Cannot read the config file ${file} (EISDIR).`, file));
   });
 
   it('show() replaces every secret with [redacted]', async () => {
     const store = openConfigStore({ path: path.join(await dirs.make(), 'config.json') });
     const secrets = ['access-token-SECRET-1', 'refresh-token-SECRET-2', 'client-secret-SECRET-3', 'temp-secret-SECRET-4'];
-    await store.lcs.set(createToken({ token_type: 'Bearer', access_token: secrets[0]!, refresh_token: secrets[1]!, expires_in: 3599, resource: 'https://lcsapi.lcs.dynamics.com' }, 1_700_000_000_000));
+    await store.lcs.set(makeToken({ token_type: 'Bearer', access_token: secrets[0]!, refresh_token: secrets[1]!, expires_in: 3599, resource: 'https://lcsapi.lcs.dynamics.com' }, 1_700_000_000_000));
     await store.lcs.set({ projectId: 12 });
-    await store.odata.add('Prod', { tenant: 'common', url: 'https://prod.example', clientSecret: secrets[2]! });
-    await store.odata.add('tmp', { tenant: 'common', url: 'https://tmp.example', clientSecret: secrets[3]! }, { temporary: true });
+    await store.odata.add('Prod', { tenant: 'common', url: 'https://prod.example', clientId: '1950a258-227b-4e31-a9cf-717495945fc2', clientSecret: secrets[2]! });
+    await store.odata.add('tmp', { tenant: 'common', url: 'https://tmp.example', clientId: '1950a258-227b-4e31-a9cf-717495945fc2', clientSecret: secrets[3]! }, { temporary: true });
     const shown = await store.show();
     const json = JSON.stringify(shown);
     for (const secret of secrets) assert.equal(json.includes(secret), false, secret);
@@ -134,25 +135,28 @@ describe('config file', () => {
     assert.equal(lcs['bearerToken'], '[redacted]');
     assert.equal(lcs['refreshToken'], '[redacted]');
     assert.equal(lcs['projectId'], 12);
-    assert.deepEqual(shown['odata'], { configs: { Prod: { tenant: 'common', url: 'https://prod.example', systemUrl: 'https://prod.example', clientSecret: '[redacted]' } } });
+    assert.deepEqual(shown['odata'], {
+      configs: { Prod: { tenant: 'common', url: 'https://prod.example', systemUrl: 'https://prod.example', clientId: '1950a258-227b-4e31-a9cf-717495945fc2', clientSecret: '[redacted]' } },
+      active: 'Prod',
+    });
   });
 });
 
-describe('store.update()', () => {
+describe('configFile(store.path).update()', () => {
   it('resolves to what fn returns and writes only when the draft changed', async () => {
     const file = path.join(await dirs.make(), 'config.json');
     const store = openConfigStore({ path: file });
-    assert.equal(await store.update(() => 'nothing'), 'nothing');
+    assert.equal(await configFile(store.path).update(() => 'nothing'), 'nothing');
     await assert.rejects(stat(file), { code: 'ENOENT' });
     assert.equal(
-      await store.update(async (draft) => {
+      await configFile(store.path).update(async (draft) => {
         draft.lcs.projectId = 5;
         return 'changed';
       }),
       'changed',
     );
     const before = await stat(file);
-    await store.update((draft) => draft.lcs.projectId);
+    await configFile(store.path).update((draft) => draft.lcs.projectId);
     assert.equal((await stat(file)).mtimeMs, before.mtimeMs);
   });
 
@@ -162,7 +166,7 @@ describe('store.update()', () => {
     await store.lcs.set({ projectId: 5 });
     const content = await readFile(file, 'utf8');
     await assert.rejects(
-      store.update((draft) => {
+      configFile(store.path).update((draft) => {
         (draft.lcs as Record<string, unknown>)['projectId'] = 'five';
       }),
       isConfigError('ERR_CONFIG', `Refusing to write an invalid config to ${file}: lcs.projectId should be number.`, file),
@@ -177,7 +181,7 @@ describe('store.update()', () => {
       Array.from({ length: 40 }, (_, i) =>
         i % 2 === 0
           ? stores[i % 2]!.odata.add(`c${i}`, { tenant: 'common', url: `https://c${i}.example` })
-          : stores[i % 2]!.update((draft) => {
+          : configFile(stores[i % 2]!.path).update((draft) => {
               draft['n'] = (typeof draft['n'] === 'number' ? draft['n'] : 0) + 1;
             }),
       ),

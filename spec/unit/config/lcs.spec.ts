@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openConfigStore } from '../../../lib/config/index.js';
+import { openConfigStore } from '../../../lib/config/store.js';
 import { InputError } from '../../../lib/errors.js';
-import { createToken, isExpired } from '../../../lib/token.js';
+import { isExpired } from '../../../lib/token.js';
+import { makeToken, plain } from '../../support/tokens.js';
 import { tempDirs } from '../../support/config-tmp.js';
 
 const dirs = tempDirs();
@@ -18,7 +19,7 @@ const CLIENT_ID = '1950a258-227b-4e31-a9cf-717495945fc2';
 const SENT_AT = 1_700_000_000_000;
 
 function token(access: string, refresh: string | undefined, sentAt = SENT_AT) {
-  return createToken(
+  return makeToken(
     {
       token_type: 'Bearer',
       access_token: access,
@@ -41,24 +42,24 @@ async function fileJson(store: { path: string }): Promise<Record<string, any>> {
 describe('store.lcs', () => {
   it('is empty without a file', async () => {
     const store = await freshStore();
-    assert.deepEqual(await store.lcs.get(), {});
+    assert.deepEqual(plain(await store.lcs.get()), {});
     assert.equal(await store.lcs.getToken(), undefined);
   });
 
   it('saves plain keys, normalising the project id and the URI', async () => {
     const store = await freshStore();
     const view = await store.lcs.set({ clientId: CLIENT_ID, lcsApiUri: 'https://lcsapi.eu.lcs.dynamics.com/', projectId: '123456789' });
-    assert.deepEqual(view, { clientId: CLIENT_ID, lcsApiUri: 'https://lcsapi.eu.lcs.dynamics.com', projectId: 123456789 });
-    assert.deepEqual((await fileJson(store))['lcs'], view);
+    assert.deepEqual(plain(view), { clientId: CLIENT_ID, lcsApiUri: 'https://lcsapi.eu.lcs.dynamics.com', projectId: 123456789 });
+    assert.deepEqual((await fileJson(store))['lcs'], plain(view));
     await store.lcs.set({ projectId: 42 });
-    assert.deepEqual(await store.lcs.get(), { clientId: CLIENT_ID, lcsApiUri: 'https://lcsapi.eu.lcs.dynamics.com', projectId: 42 });
+    assert.deepEqual(plain(await store.lcs.get()), { clientId: CLIENT_ID, lcsApiUri: 'https://lcsapi.eu.lcs.dynamics.com', projectId: 42 });
   });
 
   it('removes a key set to null and leaves undefined ones alone', async () => {
     const store = await freshStore();
     await store.lcs.set({ clientId: CLIENT_ID, projectId: 7 });
     await store.lcs.set({ clientId: null, projectId: undefined });
-    assert.deepEqual(await store.lcs.get(), { projectId: 7 });
+    assert.deepEqual(plain(await store.lcs.get()), { projectId: 7 });
   });
 
   it('saves an AadToken: bare access token, refresh token, both expiries and what restoreToken needs', async () => {
@@ -115,7 +116,7 @@ describe('store.lcs', () => {
     const store = await freshStore();
     await store.lcs.set(token('access-1', 'refresh-1'));
     await store.lcs.set({ bearerToken: 'Bearer manual-token', activeTokenExpiresOn: '1700003600' });
-    assert.deepEqual(await store.lcs.get(), { bearerToken: 'manual-token', refreshToken: 'refresh-1', activeTokenExpiresOn: 1700003600 });
+    assert.deepEqual(plain(await store.lcs.get()), { bearerToken: 'manual-token', refreshToken: 'refresh-1', activeTokenExpiresOn: 1700003600 });
     const restored = await store.lcs.getToken();
     assert.ok(restored);
     // only the server expiry is known: it is used as the expiry
@@ -144,7 +145,7 @@ describe('store.lcs', () => {
     assert.equal(text.includes('temp-access'), false);
     assert.equal(text.includes('temp-refresh'), false);
     assert.deepEqual(JSON.parse(text)['lcs'], { clientId: CLIENT_ID, projectId: 1 });
-    assert.deepEqual(await openConfigStore({ path: store.path }).lcs.get(), { clientId: CLIENT_ID, projectId: 1 });
+    assert.deepEqual(plain(await openConfigStore({ path: store.path }).lcs.get()), { clientId: CLIENT_ID, projectId: 1 });
     // a saved value replaces the temporary one
     await store.lcs.set({ projectId: 5 });
     assert.equal((await store.lcs.get()).projectId, 5);
@@ -152,23 +153,28 @@ describe('store.lcs', () => {
 
   describe('rejects bad input with a message that never echoes the value', () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      ['a client id that is not a GUID', { clientId: 'not-a-guid' }, 'clientId must be a GUID like 1950a258-227b-4e31-a9cf-717495945fc2.'],
+      ['a client id that is not a GUID', { clientId: 'not-a-guid' }, 'clientId must be a GUID like 00000000-0000-0000-0000-000000000000 (the application id of the app registration).'],
       [
         'an http LCS URI',
         { lcsApiUri: 'http://lcsapi.lcs.dynamics.com' },
-        'lcsApiUri must be an https URL (http only on a loopback address) without credentials, query or fragment.',
+        'lcsApiUri must use https; plain http is only accepted for a loopback address (127.0.0.1, localhost, [::1]).',
       ],
       [
         'an LCS URI with a query',
         { lcsApiUri: 'https://lcsapi.lcs.dynamics.com/?x=1' },
-        'lcsApiUri must be an https URL (http only on a loopback address) without credentials, query or fragment.',
+        'lcsApiUri must not have a query or fragment, e.g. https://lcsapi.lcs.dynamics.com.',
       ],
-      ['a negative project id', { projectId: -3 }, 'projectId must be a positive integer (a number or a string of digits).'],
-      ['a non-numeric project id', { projectId: '12ab' }, 'projectId must be a positive integer (a number or a string of digits).'],
-      ['a fractional project id', { projectId: 1.5 }, 'projectId must be a positive integer (a number or a string of digits).'],
-      ['an empty bearer token', { bearerToken: 'Bearer ' }, 'bearerToken must be a non-empty string.'],
-      ['a refresh token that is not a string', { refreshToken: 42 }, 'refreshToken must be a non-empty string.'],
-      ['a bad expiry', { activeTokenExpiresOn: 'soon' }, 'activeTokenExpiresOn must be epoch seconds (a positive integer).'],
+      ['a negative project id', { projectId: -3 }, 'projectId must be the LCS project id (a positive integer, as a number or a string of digits).'],
+      ['a non-numeric project id', { projectId: '12ab' }, 'projectId must be the LCS project id (a positive integer, as a number or a string of digits).'],
+      ['a fractional project id', { projectId: 1.5 }, 'projectId must be the LCS project id (a positive integer, as a number or a string of digits).'],
+      ['an empty bearer token', { bearerToken: 'Bearer ' }, 'bearerToken is required.'],
+      ['a refresh token that is not a string', { refreshToken: 42 }, 'refreshToken is required.'],
+      ['a bad expiry', { activeTokenExpiresOn: 'soon' }, 'activeTokenExpiresOn must be epoch seconds (a positive integer, as a number or a string of digits).'],
+      [
+        'an LCS host that is not a known one (without allowUnknownHost)',
+        { lcsApiUri: 'https://evil.example.com' },
+        'lcsApiUri https://evil.example.com is not a known LCS API host (known: https://lcsapi.lcs.dynamics.com, https://lcsapi.eu.lcs.dynamics.com, https://lcsapi.fr.lcs.dynamics.com, https://lcsapi.sa.lcs.dynamics.com, https://lcsapi.uae.lcs.dynamics.com, https://lcsapi.ch.lcs.dynamics.com, https://lcsapi.no.lcs.dynamics.com, https://lcsapi.lcs.dynamics.cn, https://lcsapi.gov.lcs.microsoftdynamics.us); if it is a new LCS region, pass allowUnknownHost.',
+      ],
       [
         'an unknown key',
         { password: 'hunter2-secret' },
@@ -180,7 +186,7 @@ describe('store.lcs', () => {
         const store = await freshStore();
         await assert.rejects(store.lcs.set(partial as never), (error: unknown) => {
           assert.ok(error instanceof InputError);
-          assert.equal(error.code, 'ERR_INVALID_INPUT');
+          assert.equal(error.code, what.startsWith('an http') ? 'ERR_INSECURE_URL' : 'ERR_INVALID_INPUT');
           assert.equal(error.message, message);
           return true;
         });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { acquireLock, DEFAULT_LOCK_OPTIONS, withFileLock } from '../../../lib/config/lock.js';
-import { ConfigError } from '../../../lib/errors.js';
+import { SessionStoreError } from '../../../lib/errors.js';
 import { tempDirs } from '../../support/config-tmp.js';
 
 const dirs = tempDirs();
@@ -36,7 +36,7 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-const fast = { ...DEFAULT_LOCK_OPTIONS, timeoutMs: 400 };
+const fast = { ...DEFAULT_LOCK_OPTIONS, waitMs: 400 };
 
 describe('the config lock', () => {
   it('holds pid, host and time in the lock file, and removes it on release', async () => {
@@ -74,24 +74,24 @@ describe('the config lock', () => {
   it('recovers a lock never written (creator killed) once older than incompleteMs, not before', async () => {
     const lockPath = await lockIn();
     await writeLock(lockPath, '', 0);
-    await assert.rejects(withFileLock(lockPath, () => 'too early', { ...fast, timeoutMs: 150 }), ConfigError);
+    await assert.rejects(withFileLock(lockPath, () => 'too early', { ...fast, waitMs: 150 }), SessionStoreError);
     await writeLock(lockPath, '{"pid": 12', 5_000);
     assert.equal(await withFileLock(lockPath, () => 'got it', fast), 'got it');
   });
 
-  it('times out on a live lock with ERR_CONFIG_IO naming the lock file and its holder', async () => {
+  it('stops waiting for a live holder after waitMs with ERR_SESSION_LOCKED naming the lock file, its holder and what to do', async () => {
     const lockPath = await lockIn();
     const createdAt = Date.UTC(2024, 0, 2, 3, 4, 5);
     await writeLock(lockPath, { pid: 4242, host: 'build-agent-7', createdAt, nonce: 'live' });
     const started = Date.now();
     await assert.rejects(withFileLock(lockPath, () => 'never', fast), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.equal(error.code, 'ERR_CONFIG_IO');
-      assert.equal(error.path, lockPath);
+      assert.ok(error instanceof SessionStoreError);
+      assert.equal(error.code, 'ERR_SESSION_LOCKED');
       assert.equal(
         error.message,
-        `Timed out after 0.4 s waiting for the config lock ${lockPath}: it is held by process 4242 on build-agent-7 since 2024-01-02T03:04:05.000Z. If no d365fo-auth process is running, delete ${lockPath}.`,
+        `Waited 0.4 s for the lock ${lockPath}: process 4242 on build-agent-7 has held it since 2024-01-02T03:04:05.000Z and is still working (its heartbeat is fresh).`,
       );
+      assert.equal(error.remedy, `Wait for that process to finish; if no d365fo-auth process is running there, delete ${lockPath}.`);
       return true;
     });
     assert.ok(Date.now() - started >= 400);
@@ -100,12 +100,12 @@ describe('the config lock', () => {
 
   it('keeps a long-held lock fresh with a heartbeat, so it is never taken as stale', async () => {
     const lockPath = await lockIn();
-    const opts = { ...DEFAULT_LOCK_OPTIONS, staleMs: 150, timeoutMs: 500 };
+    const opts = { ...DEFAULT_LOCK_OPTIONS, staleMs: 150, heartbeatMs: 40, waitMs: 500 };
     const release = await acquireLock(lockPath, opts);
     // another host's waiter cannot judge by pid, only by the heartbeat
     const owner = JSON.parse(await readFile(lockPath, 'utf8'));
     await writeFile(lockPath, JSON.stringify({ ...owner, host: 'elsewhere' }));
-    await assert.rejects(acquireLock(lockPath, opts), { code: 'ERR_CONFIG_IO' });
+    await assert.rejects(acquireLock(lockPath, opts), { code: 'ERR_SESSION_LOCKED' });
     await release();
   });
 
@@ -121,7 +121,7 @@ describe('the config lock', () => {
     const lockPath = await lockIn();
     await writeLock(lockPath, { pid: deadPid(), host: os.hostname(), createdAt: Date.now(), nonce: 'dead' });
     await writeLock(`${lockPath}.break`, '', 60_000);
-    assert.equal(await withFileLock(lockPath, () => 'got it', { ...fast, timeoutMs: 2000 }), 'got it');
+    assert.equal(await withFileLock(lockPath, () => 'got it', { ...fast, waitMs: 2000 }), 'got it');
     assert.equal(await exists(`${lockPath}.break`), false);
   });
 
@@ -146,7 +146,7 @@ describe('the config lock', () => {
     // acquireLock directly: no in-process queue, every contender goes through the file system
     await Promise.all(
       Array.from({ length: 12 }, async () => {
-        const release = await acquireLock(lockPath, { ...DEFAULT_LOCK_OPTIONS, timeoutMs: 5000 });
+        const release = await acquireLock(lockPath, { ...DEFAULT_LOCK_OPTIONS, waitMs: 5000 });
         holders += 1;
         most = Math.max(most, holders);
         await new Promise((resolve) => setTimeout(resolve, 5));

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openConfigStore } from '../../../lib/config/index.js';
+import { openConfigStore } from '../../../lib/config/store.js';
 import { InputError } from '../../../lib/errors.js';
 import { tempDirs } from '../../support/config-tmp.js';
+import { plain } from '../../support/tokens.js';
 
 const dirs = tempDirs();
 after(() => dirs.cleanup());
@@ -20,7 +21,7 @@ const TEST = { tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', url: 'https://tes
 function rejectsInput(promise: Promise<unknown>, message: string) {
   return assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof InputError, String(error));
-    assert.equal(error.code, 'ERR_INVALID_INPUT');
+    assert.equal(error.code, message.includes('must use https') ? 'ERR_INSECURE_URL' : 'ERR_INVALID_INPUT');
     assert.equal(error.message, message);
     return true;
   });
@@ -31,7 +32,7 @@ describe('store.odata', () => {
     const store = await freshStore();
     await store.odata.add('Prod', PROD);
     await store.odata.add('test', TEST);
-    assert.deepEqual(await store.odata.get('Prod'), {
+    assert.deepEqual(plain(await store.odata.get('Prod')), {
       name: 'Prod',
       tenant: 'contoso.onmicrosoft.com',
       url: 'https://prod.operations.dynamics.com',
@@ -39,7 +40,7 @@ describe('store.odata', () => {
       clientId: CLIENT_ID,
       clientSecret: 'prod-secret-value',
     });
-    assert.deepEqual(await store.odata.get('test'), {
+    assert.deepEqual(plain(await store.odata.get('test')), {
       name: 'test',
       tenant: TEST.tenant,
       url: 'https://test.sandbox.operations.dynamics.com',
@@ -62,7 +63,9 @@ describe('store.odata', () => {
         url: 'https://prod.operations.dynamics.com',
         systemUrl: 'https://prod.operations.dynamics.com',
         clientId: CLIENT_ID,
+        publicClient: false,
         hasClientSecret: true,
+        hasSession: false,
         active: true,
         temporary: false,
       },
@@ -71,7 +74,9 @@ describe('store.odata', () => {
         tenant: TEST.tenant,
         url: 'https://test.sandbox.operations.dynamics.com',
         systemUrl: 'https://test-sys.sandbox.operations.dynamics.com',
+        publicClient: false,
         hasClientSecret: false,
+        hasSession: false,
         active: false,
         temporary: false,
       },
@@ -127,7 +132,7 @@ describe('store.odata', () => {
     const store = await freshStore();
     await store.odata.add('Prod', PROD);
     await store.odata.setActive('Prod');
-    await store.odata.add('scratch', { ...TEST, clientSecret: 'scratch-secret' }, { temporary: true });
+    await store.odata.add('scratch', { ...TEST, clientId: CLIENT_ID, clientSecret: 'scratch-secret' }, { temporary: true });
     await store.odata.setActive('SCRATCH', { temporary: true });
     assert.equal((await store.odata.getActive())?.name, 'scratch');
     assert.deepEqual(
@@ -159,29 +164,29 @@ describe('store.odata', () => {
         'a tenant with a path',
         'x',
         { ...PROD, tenant: 'contoso.com/oauth2?x=' },
-        'OData config "x": tenant must be a tenant id (GUID) or a domain name like contoso.onmicrosoft.com.',
+        'OData config "x": tenant must be a tenant GUID, a domain such as contoso.onmicrosoft.com, or common/organizations; it may not contain \'/\', \'?\', \'#\', spaces or other URL characters.',
       ],
-      ['a missing tenant', 'x', { url: PROD.url }, 'OData config "x": tenant must be a tenant id (GUID) or a domain name like contoso.onmicrosoft.com.'],
+      ['a missing tenant', 'x', { url: PROD.url }, 'OData config "x": tenant is required: a tenant GUID or a domain such as contoso.onmicrosoft.com.'],
       [
         'an http url',
         'x',
         { ...PROD, url: 'http://prod.operations.dynamics.com' },
-        'OData config "x": url must be an https URL (http only on a loopback address) without credentials, query or fragment.',
+        'OData config "x": url must use https; plain http is only accepted for a loopback address (127.0.0.1, localhost, [::1]).',
       ],
       [
         'a url with credentials',
         'x',
         { ...PROD, url: 'https://user:pw@prod.operations.dynamics.com' },
-        'OData config "x": url must be an https URL (http only on a loopback address) without credentials, query or fragment.',
+        'OData config "x": url must not contain credentials.',
       ],
       [
         'a bad system url',
         'x',
         { ...PROD, systemUrl: 'not a url' },
-        'OData config "x": systemUrl must be an https URL (http only on a loopback address) without credentials, query or fragment.',
+        'OData config "x": systemUrl is not a valid URL; give one such as https://contoso.operations.dynamics.com.',
       ],
-      ['a client id that is not a GUID', 'x', { ...PROD, clientId: 'abc' }, 'OData config "x": clientId must be a GUID like 1950a258-227b-4e31-a9cf-717495945fc2.'],
-      ['an empty secret', 'x', { ...PROD, clientSecret: '' }, 'OData config "x": clientSecret must be a non-empty string.'],
+      ['a client id that is not a GUID', 'x', { ...PROD, clientId: 'abc' }, 'OData config "x": clientId must be a GUID like 00000000-0000-0000-0000-000000000000 (the application id of the app registration).'],
+      ['an empty secret', 'x', { ...PROD, clientSecret: '' }, 'OData config "x": clientSecret is required.'],
     ];
     for (const [what, name, cfg, message] of cases) {
       it(`rejects ${what}`, async () => {

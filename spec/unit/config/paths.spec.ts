@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultConfigPath, lockPathOf } from '../../../lib/config/index.js';
+import { defaultConfigPath } from '../../../lib/config/paths.js';
 
 describe('defaultConfigPath()', () => {
   it('prefers $D365FO_AUTH_CONFIG on every platform', () => {
@@ -40,11 +40,5 @@ describe('defaultConfigPath()', () => {
 
   it('treats other Unixes like Linux', () => {
     assert.equal(defaultConfigPath({}, 'freebsd', '/home/u'), '/home/u/.config/d365fo-auth/config.json');
-  });
-});
-
-describe('lockPathOf()', () => {
-  it('puts the lock beside the file', () => {
-    assert.equal(lockPathOf('/a/config.json'), '/a/config.json.lock');
   });
 });

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openConfigStore } from '../../../lib/config/index.js';
+import { openConfigStore } from '../../../lib/config/store.js';
 import { blobOf } from '../../support/config-blob.js';
 import { kill, runWorker, startWorker, tempDirs, waitForLine } from '../../support/config-tmp.js';
+import { configFile } from '../../support/config-file.js';
 
 const dirs = tempDirs();
 after(() => dirs.cleanup());
@@ -33,7 +34,7 @@ describe('the config store across processes', () => {
 
   it('leaves the old or the new file, never a torn one, when a writer is killed mid-write; the next writer recovers its lock', async () => {
     const file = path.join(await dirs.make(), 'config.json');
-    const store = openConfigStore({ path: file, lock: { timeoutMs: 5000 } });
+    const store = openConfigStore({ path: file, lock: { waitMs: 5000 } });
     let leftLocks = 0;
     for (let round = 0; round < 6; round += 1) {
       const child = startWorker(['loop', file]);
@@ -43,7 +44,7 @@ describe('the config store across processes', () => {
       const gen = await assertWhole(file);
       if (await stat(`${file}.lock`).then(() => true, () => false)) leftLocks += 1;
       const started = Date.now();
-      await store.update((draft) => {
+      await configFile(store.path).update((draft) => {
         draft['gen'] = gen + 1;
         draft['blob'] = blobOf(gen + 1);
       });
@@ -64,7 +65,7 @@ describe('the config store across processes', () => {
     await kill(child);
     const owner = JSON.parse(await readFile(`${file}.lock`, 'utf8'));
     assert.equal(owner.pid, child.pid);
-    const store = openConfigStore({ path: file, lock: { timeoutMs: 2000 } });
+    const store = openConfigStore({ path: file, lock: { waitMs: 2000 } });
     await store.lcs.set({ projectId: 9 });
     assert.equal((await store.lcs.get()).projectId, 9);
     assert.deepEqual(await readdir(path.dirname(file)), ['config.json']);

@@ -6,6 +6,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { http } from 'msw';
 import {
   DEFAULT_INTERACTIVE_CLIENT_ID,
+  InputError,
   LCS_API_URIS,
   clearUserRealmCache,
   getLcsApiToken,
@@ -75,14 +76,20 @@ describe('getLcsApiToken()', () => {
     });
   }
 
-  it('accepts an unknown LCS host with the public authority and a warning', async () => {
+  it('refuses an unknown LCS host before any request unless allowUnknownHost, then signs in on the public authority with a warning naming the known hosts', async () => {
     const t = authority();
+    await assert.rejects(getLcsApiToken({ ...base, lcsApiUri: 'https://lcsapi.xx.lcs.dynamics.com', fetch: t.fetch }), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.equal(error.option, 'lcsApiUri');
+      assert.match(error.message, /^lcsApiUri https:\/\/lcsapi\.xx\.lcs\.dynamics\.com is not a known LCS API host \(known: https:\/\/lcsapi\.lcs\.dynamics\.com, .*\); if it is a new LCS region, pass allowUnknownHost\.$/);
+      return true;
+    });
+    assert.equal(t.requests.length, 0);
     const warnings: string[] = [];
-    await getLcsApiToken({ ...base, lcsApiUri: 'https://lcsapi.xx.lcs.dynamics.com', fetch: t.fetch, onWarning: (w) => warnings.push(w) });
+    await getLcsApiToken({ ...base, lcsApiUri: 'https://lcsapi.xx.lcs.dynamics.com', allowUnknownHost: true, fetch: t.fetch, onWarning: (w) => warnings.push(w) });
     assert.equal(t.requests.at(-1)!.url.origin, 'https://login.microsoftonline.com');
-    assert.deepEqual(warnings, [
-      'https://lcsapi.xx.lcs.dynamics.com is not a known LCS API host; signing in on the public authority https://login.microsoftonline.com (pass authorityHost to change it).',
-    ]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^https:\/\/lcsapi\.xx\.lcs\.dynamics\.com is not a known LCS API host \(known: .*https:\/\/lcsapi\.lcs\.dynamics\.cn.*\); its users sign in on the public authority https:\/\/login\.microsoftonline\.com unless authorityHost says otherwise\.$/);
   });
 
   it('takes the client id and LCS host from the saved config, defaulting to the global host', async () => {
@@ -102,8 +109,8 @@ describe('getLcsApiToken()', () => {
       message: 'clientId is required: pass it, or save it once with `d365fo-auth lcs config set --client-id <app id>`.',
     });
     await assert.rejects(getLcsApiToken({ ...base, lcsApiUri: 'http://lcsapi.lcs.dynamics.com', fetch: t.fetch }), {
-      code: 'ERR_INVALID_INPUT',
-      message: 'lcsApiUri must be an https origin without path or query, e.g. https://lcsapi.lcs.dynamics.com.',
+      code: 'ERR_INSECURE_URL',
+      message: 'lcsApiUri must use https; plain http is only accepted for a loopback address (127.0.0.1, localhost, [::1]).',
     });
     await assert.rejects(getLcsApiToken({ ...base, lcsApiUri: 'https://lcsapi.lcs.dynamics.com/box?x=1', fetch: t.fetch }), { code: 'ERR_INVALID_INPUT' });
     assert.equal(t.requests.length, 0);

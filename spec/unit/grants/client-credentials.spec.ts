@@ -24,7 +24,7 @@ function options(m: MockTransport, extra: Partial<ClientCredentialsGrantOptions>
 }
 
 describe('clientCredentialsGrant()', () => {
-  it('posts grant_type, client_id, client_secret and resource, without scope, to the tenant', async () => {
+  it('posts grant_type, client_id, resource and the client secret, without scope, to the tenant', async () => {
     const m = aad();
     const token = await clientCredentialsGrant(options(m));
     const seen = m.requests[0]!;
@@ -33,8 +33,8 @@ describe('clientCredentialsGrant()', () => {
     assert.deepEqual([...seen.form], [
       ['grant_type', 'client_credentials'],
       ['client_id', CLIENT_ID],
-      ['client_secret', SECRET],
       ['resource', ODATA],
+      ['client_secret', SECRET],
     ]);
     assert.equal(seen.form.has('scope'), false);
     assert.equal(token.refreshToken, undefined);
@@ -45,7 +45,7 @@ describe('clientCredentialsGrant()', () => {
   it('percent-encodes the secret', async () => {
     const m = aad();
     await clientCredentialsGrant(options(m, { clientSecret: 'a+b/c=d&e*f' }));
-    assert.ok(m.requests[0]!.body.includes('&client_secret=a%2Bb%2Fc%3Dd%26e%2Af&'), m.requests[0]!.body);
+    assert.ok(m.requests[0]!.body.endsWith('&client_secret=a%2Bb%2Fc%3Dd%26e%2Af'), m.requests[0]!.body);
   });
 
   it('rejects a wrong secret (AADSTS7000215, HTTP 401) as ERR_OAUTH', async () => {

@@ -117,7 +117,7 @@ describe('requestDeviceCode()', () => {
       ['user_code empty', { user_code: '' }, 'field "user_code" has the wrong type or format.'],
       ['device_code missing', { device_code: undefined }, 'field "device_code" is missing.'],
       ['device_code a number', { device_code: 4711 }, 'field "device_code" has the wrong type or format (expected string).'],
-      ['verification_url missing', { verification_url: undefined }, 'field "verification_url" is missing.'],
+      ['verification_url missing', { verification_url: undefined }, 'field "verification_url" is missing or not an http(s) URL.'],
       ['verification_url not a URL', { verification_url: 'see-the-leaflet-4711' }, 'field "verification_url" has the wrong type or format.'],
       ['expires_in missing', { expires_in: undefined }, 'field "expires_in" is missing.'],
       ['expires_in non-numeric', { expires_in: 'fifteen-4711' }, 'field "expires_in" has the wrong type or format (expected (string | number)).'],

@@ -153,7 +153,7 @@ describe('passwordGrant()', () => {
     assert.equal(error.status, 400);
     assert.equal(error.traceId, 'b4a8e6f1-2c3d-4e5f-8a9b-0c1d2e3f4a5b');
     assert.equal(error.correlationId, 'c7d2f0e9-1a2b-4c3d-9e8f-7a6b5c4d3e2f');
-    assert.equal(error.remedy, 'Check the username and password; a federated (ADFS) account cannot use the password grant, use device code.');
+    assert.equal(error.remedy, 'Check the username and password; a federated (ADFS) account cannot use the password grant: use browser or device-code sign-in.');
     assert.equal(tokenRequests(m).length, 1, 'a 400 is never retried');
   });
 
@@ -188,7 +188,7 @@ describe('passwordGrant()', () => {
         code: 'ERR_FEDERATED_USER',
         message:
           'svc-lcs@fabrikam.com belongs to the federated domain fabrikam.com (WSTrust): its password is checked by the federation server, ' +
-          'so the password grant cannot sign it in and the password was not sent. Use device-code sign-in, or a cloud-only (managed) service account.',
+          'so the password grant cannot sign it in and the password was not sent. Use browser or device-code sign-in, or a cloud-only (managed) service account.',
       });
       assert.equal(error.domain, 'fabrikam.com');
       assert.equal(error.federationProtocol, 'WSTrust');
@@ -296,10 +296,10 @@ describe('passwordGrant()', () => {
       ['a bad scope', { scope: 'openid\nprofile' }, 'scope must be space-separated printable words, e.g. "openid".'],
       ['a plain-http authority', { authorityHost: 'http://login.microsoftonline.com' }, 'authorityHost must use https; plain http is only accepted for a loopback address (127.0.0.1, localhost, [::1]).', 'ERR_INSECURE_URL'],
       ['a non-http authority', { authorityHost: 'ftp://login.microsoftonline.com' }, 'authorityHost must use https (got ftp).', 'ERR_INSECURE_URL'],
-      ['an authority with a path', { authorityHost: 'https://login.microsoftonline.com/contoso.onmicrosoft.com' }, 'authorityHost must be an origin without a path (the tenant is a separate option); got path /contoso.onmicrosoft.com.'],
-      ['an authority with a query', { authorityHost: 'https://login.microsoftonline.com?x=1' }, 'authorityHost must not have a query or fragment; give only the origin, e.g. https://login.microsoftonline.com.'],
+      ['an authority with a path', { authorityHost: 'https://login.microsoftonline.com/contoso.onmicrosoft.com' }, 'authorityHost must be an origin without a path, such as https://login.microsoftonline.com; got path /contoso.onmicrosoft.com.'],
+      ['an authority with a query', { authorityHost: 'https://login.microsoftonline.com?x=1' }, 'authorityHost must not have a query or fragment, e.g. https://login.microsoftonline.com.'],
       ['an authority with credentials', { authorityHost: 'https://user:pw@login.microsoftonline.com' }, 'authorityHost must not contain credentials.'],
-      ['an authority that is not a URL', { authorityHost: 'login.microsoftonline.com' }, 'authorityHost is not a valid URL; give an origin such as https://login.microsoftonline.com.'],
+      ['an authority that is not a URL', { authorityHost: 'login.microsoftonline.com' }, 'authorityHost is not a valid URL; give one such as https://login.microsoftonline.com.'],
       ['a non-GUID correlationId', { correlationId: 'req-42' }, 'correlationId must be a GUID (it is sent as the client-request-id header).'],
       ['a zero timeoutMs', { timeoutMs: 0 }, 'timeoutMs must be a positive number up to 600000.'],
     ];

@@ -42,8 +42,8 @@ describe('refreshTokenGrant()', () => {
       ['client_id', CLIENT_ID],
       ['refresh_token', REFRESH_TOKEN],
       ['resource', RESOURCE],
-      ['client_secret', 'Zx8Q~fake.secret_value-0123'],
       ['scope', 'openid'],
+      ['client_secret', 'Zx8Q~fake.secret_value-0123'],
     ]);
   });
 
@@ -92,7 +92,7 @@ describe('refreshTokenGrant()', () => {
     const cases: Array<[string, Partial<RefreshTokenGrantOptions>, string]> = [
       ['an empty refresh token', { refreshToken: '' }, 'refreshToken is required: the refresh token of an earlier sign-in.'],
       ['a non-GUID client id', { clientId: 'x' }, 'clientId must be a GUID like 00000000-0000-0000-0000-000000000000 (the application id of the app registration).'],
-      ['an empty client secret', { clientSecret: '' }, 'clientSecret is required.'],
+      ['an empty client secret', { clientSecret: '' }, 'clientSecret is required: the client secret value of the app registration.'],
       ['a bad resource', { resource: 'not a uri' }, 'resource must be an absolute http(s) URI such as https://lcsapi.lcs.dynamics.com, or an application id GUID.'],
       ['a bad tenant', { tenant: 'a/b' }, "tenant must be a tenant GUID, a domain such as contoso.onmicrosoft.com, or common/organizations; it may not contain '/', '?', '#', spaces or other URL characters."],
     ];

@@ -66,8 +66,17 @@ describe('send() retry policy', () => {
   it('caps Retry-After at 60 s', async () => {
     const clock = fakeClock();
     const m = sequence(status(429, { 'retry-after': '86400' }), ok);
-    await send(REQUEST, { fetch: m.fetch, clock });
+    await send(REQUEST, { fetch: m.fetch, clock, timeoutMs: 90_000 });
     assert.deepEqual(clock.sleeps, [60_000]);
+  });
+
+  it('does not wait longer than timeoutMs: a longer Retry-After returns the throttling answer at once', async () => {
+    const clock = fakeClock();
+    const m = sequence(status(429, { 'retry-after': '45' }), ok);
+    const response = await send(REQUEST, { fetch: m.fetch, clock, timeoutMs: 30_000 });
+    assert.equal(response.status, 429);
+    assert.equal(m.requests.length, 1);
+    assert.deepEqual(clock.sleeps, []);
   });
 
   it('retries a throttle at most twice, then returns the final answer', async () => {
