@@ -24,7 +24,8 @@ async function target(ctx: Context, store: ConfigStore): Promise<Partial<ODataCo
     saved = await store.odata.getActive();
     if (!saved) throw new InputError('Give --tenant and --url, or --config NAME, or make a config active with `d365fo-auth odata config use NAME`.');
   }
-  return { ...saved, ...(tenant === undefined ? {} : { tenant }), ...(url === undefined ? {} : { url }), ...(stringOpt(ctx, 'client-id') ? { clientId: stringOpt(ctx, 'client-id') } : {}) };
+  // the saved secret is not an own property (it never prints): copy it explicitly
+  return { ...saved, clientSecret: saved?.clientSecret, ...(tenant === undefined ? {} : { tenant }), ...(url === undefined ? {} : { url }), ...(stringOpt(ctx, 'client-id') ? { clientId: stringOpt(ctx, 'client-id') } : {}) };
 }
 
 export const odataCommands: Command[] = [

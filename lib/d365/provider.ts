@@ -13,7 +13,7 @@ import { DEFAULT_TIMEOUT_MS } from '../http/transport.js';
 import type { CommonOptions } from '../http/types.js';
 import { openConfigStore, type ConfigStore } from '../config/store.js';
 import type { ODataConfig } from '../config/odata.js';
-import { refreshTokenHash, sessionWithToken, tokenOfSession } from '../session/records.js';
+import { plainSession, refreshTokenHash, sessionWithToken, tokenOfSession } from '../session/records.js';
 import { odataSessionId, type SessionId, type SessionRecord, type SessionStore } from '../session/types.js';
 import { bearer, type AadToken } from '../token.js';
 import { DEFAULT_LCS_API_URI, lcsAuthorityHost } from './hosts.js';
@@ -156,7 +156,7 @@ export function createTokenProvider(options: TokenProviderOptions = {}): TokenPr
         } catch (error) {
           if (error instanceof OAuthError && error.code === 'ERR_SIGN_IN_REQUIRED' && current?.refreshToken) {
             const refreshRefused = { refreshTokenHash: refreshTokenHash(current.refreshToken), error: error.error, aadsts: error.aadsts, message: error.message, at: clock.now() };
-            return { session: { ...current, refreshRefused }, result: { error } };
+            return { session: { ...plainSession(current), refreshRefused }, result: { error } };
           }
           return { result: { error } };
         }

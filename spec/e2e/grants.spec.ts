@@ -171,7 +171,24 @@ describe('grants against the emulator (real HTTP, undici)', () => {
     await rejects(pollDeviceCode(timedOut, { ...common, timeoutSeconds: 1.5 }), { code: 'ERR_DEVICE_CODE_TIMEOUT' });
 
     const aborted = await requestDeviceCode({ ...common, clientId: PUBLIC, resource: LCS });
-    await rejects(pollDeviceCode(aborted, { ...common, signal: AbortSignal.timeout(300) }), { code: 'ERR_ABORTED' });
+    await rejects(pollDeviceCode(aborted, { ...common, signal: AbortSignal.timeout(300) }), { code: 'ERR_DEVICE_CODE_CANCELLED' });
+  });
+
+  it('device code: a code is polled at the authority and tenant it was issued by, without repeating them', async () => {
+    const auto = await startEmulator({ deviceCodeIntervalSeconds: 1, autoApproveDeviceCodeAfterSeconds: 0.5 });
+    try {
+      const code = await requestDeviceCode({ authorityHost: auto.url, tenant: auto.tenantDomain, clientId: '1950a258-227b-4e31-a9cf-717495945fc2', resource: LCS });
+      assert.equal(code.authorityHost, auto.url);
+      assert.equal(code.tenant, auto.tenantDomain);
+      const token = await pollDeviceCode(code, { timeoutSeconds: 10 });
+      assert.equal(token.resource, LCS);
+      assert.equal(token.authorityHost, auto.url);
+      const polls = auto.requests.filter((r) => r.form['grant_type'] === 'device_code');
+      assert.ok(polls.length > 0);
+      assert.ok(polls.every((r) => r.path.startsWith(`/${auto.tenantDomain}/oauth2/token`)), polls.map((r) => r.path).join(', '));
+    } finally {
+      await auto.stop();
+    }
   });
 
   it('device code: the server says the code expired', async () => {
@@ -179,7 +196,8 @@ describe('grants against the emulator (real HTTP, undici)', () => {
     try {
       const code = await requestDeviceCode({ authorityHost: short.url, clientId: '1950a258-227b-4e31-a9cf-717495945fc2', resource: LCS });
       // poll past the server's expiry: the local deadline says expired, or the server's code_expired does
-      await rejects(pollDeviceCode({ ...code, expiresAt: code.expiresAt + 5000 } as typeof code, { authorityHost: short.url }), { code: 'ERR_DEVICE_CODE_EXPIRED' });
+      // (the device code itself is no own property: it never prints, so a copy names it explicitly)
+      await rejects(pollDeviceCode({ ...code, deviceCode: code.deviceCode, expiresAt: code.expiresAt + 5000 }, {}), { code: 'ERR_DEVICE_CODE_EXPIRED' });
       assert.ok(short.requests.some((r) => r.form['grant_type'] === 'device_code'));
     } finally {
       await short.stop();
