@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { http, HttpResponse } from 'msw';
-import { pollDeviceCode, requestDeviceCode, DeviceCodeError, InputError, OAuthError, ResponseError, TransportError } from '../../lib/index.js';
+import { pollDeviceCode, requestDeviceCode, DeviceCodeError, InputError, OAuthError, ResponseError } from '../../lib/index.js';
 import { pollOnce } from '../../lib/grants/device-code.js';
 import type { DeviceCode, PendingInfo, PollDeviceCodeOptions } from '../../lib/index.js';
 import { mockTransport } from '../support/msw.js';
