@@ -105,7 +105,7 @@ function explain(args: string[], table: OptionTable, command: Command | undefine
     if (!known) {
       const names = Object.entries(table).filter(([, spec]) => !spec.aliasOf).map(([name]) => name);
       const near = short ? undefined : nearest(token.name, names);
-      return fail(`unknown option ${token.rawName}${where}`, [...(near ? [`did you mean --${near}?`] : []), `Run "${help}" for its options.`]);
+      return fail(`unknown option ${token.rawName}${where}`, [...(near ? [`did you mean --${near}?`] : []), `Run "${help}" for ${command ? 'its' : 'the'} options.`]);
     }
     const [name, spec] = known;
     if (spec.type === 'boolean' && token.value !== undefined) return fail(`--${name} takes no value (got "${token.rawName}=${token.value}").`);

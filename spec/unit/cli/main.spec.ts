@@ -121,6 +121,7 @@ describe('CLI main(): usage errors, one line first, with suggestions', () => {
   it('an unknown option: named with its command, the nearest option, a pointer', async () => {
     await usage(['lcs', 'login', '--client-idd', 'x'], 'error: unknown option --client-idd for "lcs login"\ndid you mean --client-id?\nRun "d365fo-auth help lcs login" for its options.\n');
     await usage(['lcs', 'token', '--foo'], 'error: unknown option --foo for "lcs token"\nRun "d365fo-auth help lcs token" for its options.\n');
+    await usage(['--foo'], 'error: unknown option --foo\nRun "d365fo-auth help" for the options.\n');
     await usage(['lcs', 'login', '--pasword-stdin'], 'error: unknown option --pasword-stdin for "lcs login"\ndid you mean --password-stdin?\nRun "d365fo-auth help lcs login" for its options.\n');
   });
 
