@@ -1,6 +1,9 @@
-// Device-code UX on stderr: the instructions, best-effort clipboard copy and browser open (never
-// in CI, without a TTY, or when switched off), and a live countdown on a TTY.
+// Device-code UX on stderr: the instructions, best-effort clipboard copy and browser open (only on a
+// terminal, never under CI, and not when switched off), what really happened with each, and a
+// live countdown on a terminal. Opening and copying themselves are desktop.ts's.
 import type { DeviceCode } from '../index.js';
+import { cleanLine } from './clean.js';
+import { copyToClipboard, openUrl } from './desktop.js';
 import type { CliIo } from './io.js';
 
 export interface DeviceUxOptions {
@@ -8,53 +11,26 @@ export interface DeviceUxOptions {
   browser: boolean;
 }
 
-/** node:child_process, loaded only when a clipboard tool or browser is really started. */
-function childProcess(): typeof import('node:child_process') {
-  return process.getBuiltinModule('node:child_process');
-}
-
-function interactive(io: CliIo): boolean {
+/** A person is watching: stderr is a terminal and this is not CI. */
+export function interactive(io: CliIo): boolean {
   const ci = io.env.CI;
   return Boolean(io.stderr.isTTY) && (ci === undefined || ci === '' || ci === 'false' || ci === '0');
 }
 
-function exists(command: string, platform: NodeJS.Platform): boolean {
-  const { spawnSync } = childProcess();
-  const probe = platform === 'win32' ? spawnSync('where', [command], { stdio: 'ignore' }) : spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-  return probe.status === 0;
-}
-
-/** Copies text with the first clipboard tool found; false when none worked. */
-export function copyToClipboard(text: string, platform: NodeJS.Platform = process.platform): boolean {
-  const tools: [string, string[]][] =
-    platform === 'darwin' ? [['pbcopy', []]] : platform === 'win32' ? [['clip.exe', []]] : [['wl-copy', []], ['xclip', ['-selection', 'clipboard']], ['xsel', ['--clipboard', '--input']], ['clip.exe', []]];
-  for (const [tool, args] of tools) {
-    if (!exists(tool, platform)) continue;
-    const result = childProcess().spawnSync(tool, args, { input: text, stdio: ['pipe', 'ignore', 'ignore'], timeout: 2000 });
-    if (result.status === 0) return true;
-  }
-  return false;
-}
-
-/** Opens a URL in the default browser, detached; false when no opener exists. */
-export function openBrowser(url: string, platform: NodeJS.Platform = process.platform): boolean {
-  const [command, args] =
-    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  if (!exists(command as string, platform)) return false;
-  try {
-    childProcess().spawn(command as string, args as string[], { detached: true, stdio: 'ignore' }).unref();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Shows the code; returns a function that stops the countdown. */
-export function showDeviceCode(io: CliIo, code: DeviceCode, options: DeviceUxOptions, deadline: number): () => void {
-  io.stderr.write(`${code.message}\n`);
+/** Shows the code (and copies it, opens the page, when that is wanted and possible); returns a function that stops the countdown. */
+export async function showDeviceCode(io: CliIo, code: DeviceCode, options: DeviceUxOptions, deadline: number): Promise<() => void> {
+  // every part of the code came from the server
+  io.stderr.write(`${cleanLine(code.message)}\n`);
   const live = interactive(io);
-  if (live && options.clipboard && copyToClipboard(code.userCode, io.platform)) io.stderr.write('(The code is on your clipboard.)\n');
-  if (live && options.browser && openBrowser(code.verificationUrl, io.platform)) io.stderr.write('(Opened the sign-in page in your browser.)\n');
+  if (live && options.clipboard) {
+    const copied = await copyToClipboard(code.userCode, io);
+    if (copied.done) io.stderr.write('(The code is on your clipboard.)\n');
+  }
+  if (live && options.browser) {
+    const url = cleanLine(code.verificationUrl);
+    const opened = await openUrl(code.verificationUrl, io);
+    io.stderr.write(opened.done ? '(Opened the sign-in page in your browser.)\n' : `(Could not open a browser: ${opened.how}. Open ${url} by hand.)\n`);
+  }
   if (!live) {
     io.stderr.write('Waiting for sign-in...\n');
     return () => {};

@@ -1,69 +1,60 @@
-// The CLI's view of the outside world (streams, stdin, environment, Ctrl-C), so commands never
-// touch process.* and tests can capture everything.
-import { writeSync } from 'node:fs';
+// The CLI's view of the outside world (streams, stdin, the terminal, environment, Ctrl-C), so
+// commands never touch process.* and specs can capture or fake everything. It does not decide exit
+// codes or flush anything (bin.ts does).
+
 export interface Stream {
   write(text: string): void;
   isTTY?: boolean | undefined;
 }
 
+/**
+ * The terminal's input, as the hidden password prompt needs it (process.stdin on a TTY): raw mode
+ * on and off, and the keys as they come. A spec hands in a fake one.
+ */
+export interface TtyInput {
+  isTTY?: boolean | undefined;
+  setRawMode(raw: boolean): unknown;
+  on(event: 'data', listener: (chunk: string | Uint8Array) => void): unknown;
+  off(event: 'data', listener: (chunk: string | Uint8Array) => void): unknown;
+  resume(): unknown;
+  pause(): unknown;
+}
+
 export interface CliIo {
   stdout: Stream;
   stderr: Stream;
-  /** All of stdin as text (empty when there is none). */
+  /** All of stdin as text (empty when there is none, or when stdin is a terminal). */
   readStdin(): Promise<string>;
+  /** The terminal behind stdin, when there is one (for the hidden password prompt). */
+  tty?: TtyInput | undefined;
   env: Readonly<Record<string, string | undefined>>;
   /** Aborts on Ctrl-C. */
   signal?: AbortSignal | undefined;
   platform?: NodeJS.Platform | undefined;
 }
 
-/** The real process streams, with Ctrl-C turned into an abort signal. */
+/** The real process: its streams, stdin, environment, and Ctrl-C turned into an abort signal. */
 export function processIo(): CliIo {
   const controller = new AbortController();
+  // the first Ctrl-C cancels the command; a second one is Node's default (the process ends)
   process.once('SIGINT', () => controller.abort(new Error('cancelled')));
+  // a reader that went away (`d365fo-auth … | head -1`) is not our error: stop writing quietly
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   return {
-    stdout: descriptorStream(1, () => process.stdout),
-    stderr: descriptorStream(2, () => process.stderr),
+    stdout: process.stdout,
+    stderr: process.stderr,
     async readStdin() {
       if (process.stdin.isTTY) return '';
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
+    get tty() {
+      return process.stdin.isTTY ? process.stdin : undefined;
+    },
     env: process.env,
     signal: controller.signal,
     platform: process.platform,
-  };
-}
-
-/**
- * Writes to file descriptor 1 or 2 directly while that works: creating `process.stdout` costs a
- * few milliseconds, a third of what a short command like `lcs token` takes. The first write that
- * would block (a full non-blocking pipe) or fails goes through the Node stream instead, and so does
- * everything after it, so the order of the output is kept and the stream deals with the rest as it
- * always does.
- */
-export function descriptorStream(fd: 1 | 2, stream: () => NodeJS.WriteStream): Stream {
-  let viaStream = false;
-  return {
-    write(text) {
-      if (viaStream) {
-        stream().write(text);
-        return;
-      }
-      const bytes = Buffer.from(text, 'utf8');
-      let written = 0;
-      try {
-        while (written < bytes.length) written += writeSync(fd, bytes, written);
-      } catch {
-        viaStream = true;
-        stream().write(bytes.subarray(written));
-      }
-    },
-    // asked only by interactive commands (device-code sign-in), which then create the stream
-    get isTTY() {
-      return stream().isTTY;
-    },
   };
 }
 

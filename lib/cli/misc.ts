@@ -1,10 +1,41 @@
 // `d365fo-auth decode` (claims of a token, its expiry in local time, a clock-skew warning) and
-// `d365fo-auth emulator` (the local AAD v1 emulator until Ctrl-C).
-import { InputError, decodeClaims, startEmulator, EMULATOR_DEMO } from '../index.js';
-import type { Command } from './args.js';
-import { printJson } from './common.js';
+// `d365fo-auth emulator` (the local AAD v1 emulator until Ctrl-C, with users and clients from files).
+import { EMULATOR_DEMO, InputError, decodeClaims, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../index.js';
+import { printJson, stringOpt } from './common.js';
+import { UsageError } from './errors.js';
+import { readClientsFile, readUsersFile } from './emulator-files.js';
+import { JSON_DEFAULT_OPTIONS, type Command, type Context } from './table.js';
 
 const SKEW_WARNING_SECONDS = 300;
+const DEMO = EMULATOR_DEMO;
+
+/** What the person should know about a failed listen, in the CLI's words (a taken port is a usage problem: exit 2). */
+function listenProblem(error: unknown, host: string, port: number): UsageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new UsageError(`port ${port} on ${host} is taken (EADDRINUSE): stop what uses it, or pick another with --port (--port 0 picks a free one).`);
+  if (code === 'EACCES') return new UsageError(`not allowed to listen on ${host}:${port} (EACCES): pick a port above 1023 with --port.`);
+  if (code === 'EADDRNOTAVAIL') return new UsageError(`--host ${host} is not an address of this machine (EADDRNOTAVAIL).`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new UsageError(`--host ${host} does not resolve (${code}).`);
+  return undefined;
+}
+
+/** The lines printed once the emulator listens: where, who can sign in, how to point the CLI at it. */
+function describeEmulator(emulator: EmulatorHandle, options: EmulatorOptions, files: { users: string | undefined; clients: string | undefined }): string[] {
+  const lines = [
+    `AAD v1 emulator listening on ${emulator.url} (${emulator.address.loopback ? 'loopback only' : 'NOT loopback: reachable from other machines'})`,
+    `  tenant:              ${emulator.tenantId} (${emulator.tenantDomain})`,
+  ];
+  if (options.users) lines.push(`  users (${files.users}): ${options.users.map((u) => u.username).join(', ')}`);
+  else lines.push(`  demo user:           ${DEMO.user.username}  password: ${DEMO.user.password}`);
+  if (options.clients) {
+    lines.push(`  clients (${files.clients}): ${options.clients.map((c) => `${c.clientId} (${c.secret === undefined ? 'public' : 'confidential'})`).join(', ')}`);
+  } else {
+    lines.push(`  public client:       ${DEMO.publicClient.clientId}`, `  confidential client: ${DEMO.confidentialClient.clientId}  secret: ${DEMO.confidentialClient.secret}`);
+  }
+  lines.push(`  first-party client:  ${DEMO.firstPartyPublicClientId} (public, device code default)`);
+  lines.push(`Point the CLI at it with --authority-host ${emulator.url} (or D365FO_AUTHORITY_HOST=${emulator.url}); Ctrl-C stops it.`);
+  return lines;
+}
 
 export const miscCommands: Command[] = [
   {
@@ -12,7 +43,8 @@ export const miscCommands: Command[] = [
     args: '[TOKEN | -]',
     positionals: [0, 1],
     summary: 'Print the claims of a token (read from stdin when TOKEN is - or absent). Nothing is verified.',
-    options: {},
+    options: { ...JSON_DEFAULT_OPTIONS },
+    examples: ['d365fo-auth lcs token | d365fo-auth decode', 'd365fo-auth decode "$TOKEN" | jq -r .upn'],
     async run(ctx) {
       const given = ctx.positionals[0];
       const text = (given === undefined || given === '-' ? await ctx.io.readStdin() : given).trim();
@@ -39,25 +71,32 @@ export const miscCommands: Command[] = [
     path: ['emulator'],
     summary: 'Run the local AAD v1 emulator (for demos and CI) until Ctrl-C; prints its URL, users and clients.',
     options: {
-      host: { type: 'string', value: 'ADDRESS', description: 'address to listen on (default 127.0.0.1)' },
-      port: { type: 'string', value: 'N', description: 'port (default 0: any free port)' },
+      host: { type: 'string', value: 'ADDRESS', kind: 'text', description: 'address to listen on (default 127.0.0.1)' },
+      port: { type: 'string', value: 'N', kind: 'port', description: 'port (default 0: any free port)' },
+      users: { type: 'string', value: 'FILE', kind: 'path', description: 'JSON array of users: [{ "username", "password", "mfaRequired"?, "locked"?, "federated"?, "displayName"? }]' },
+      clients: { type: 'string', value: 'FILE', kind: 'path', description: 'JSON array of clients: [{ "clientId", "secret"?, "allowPublicClientFlows"?, "roles"? }]' },
     },
-    async run(ctx) {
-      const portText = typeof ctx.values.port === 'string' ? ctx.values.port : '0';
-      const port = Number(portText);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError('--port must be a whole number from 0 to 65535.');
-      const host = typeof ctx.values.host === 'string' ? ctx.values.host : '127.0.0.1';
-      const emulator = await startEmulator({ host, port });
-      const lines = [
-        `AAD v1 emulator listening on ${emulator.url} (${emulator.address.loopback ? 'loopback only' : 'NOT loopback: reachable from other machines'})`,
-        `  tenant:              ${emulator.tenantId} (${emulator.tenantDomain})`,
-        `  demo user:           ${EMULATOR_DEMO.user.username}  password: ${EMULATOR_DEMO.user.password}`,
-        `  public client:       ${EMULATOR_DEMO.publicClient.clientId}`,
-        `  confidential client: ${EMULATOR_DEMO.confidentialClient.clientId}  secret: ${EMULATOR_DEMO.confidentialClient.secret}`,
-        `  first-party client:  ${EMULATOR_DEMO.firstPartyPublicClientId} (public, device code default)`,
-        `Use it with --authority-host ${emulator.url}  (Ctrl-C stops it)`,
-      ];
-      ctx.io.stdout.write(`${lines.join('\n')}\n`);
+    examples: [
+      '# in one shell:',
+      'd365fo-auth emulator --port 8400',
+      '# in another, sign in as its demo user:',
+      `printf '%s\\n' '${DEMO.user.password}' | d365fo-auth lcs login --authority-host http://127.0.0.1:8400 --username ${DEMO.user.username} --password-stdin --client-id ${DEMO.publicClient.clientId} --no-save`,
+      'd365fo-auth emulator --users users.json --clients clients.json',
+    ],
+    async run(ctx: Context) {
+      const port = Number(stringOpt(ctx, 'port') ?? '0');
+      const host = stringOpt(ctx, 'host') ?? '127.0.0.1';
+      const files = { users: stringOpt(ctx, 'users'), clients: stringOpt(ctx, 'clients') };
+      const options: EmulatorOptions = { host, port };
+      if (files.users !== undefined) options.users = await readUsersFile(files.users);
+      if (files.clients !== undefined) options.clients = await readClientsFile(files.clients);
+      let emulator: EmulatorHandle;
+      try {
+        emulator = await startEmulator(options);
+      } catch (error) {
+        throw listenProblem(error, host, port) ?? error;
+      }
+      ctx.io.stdout.write(`${describeEmulator(emulator, options, files).join('\n')}\n`);
       await new Promise<void>((resolve) => {
         if (ctx.io.signal?.aborted) resolve();
         ctx.io.signal?.addEventListener('abort', () => resolve(), { once: true });

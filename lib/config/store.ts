@@ -57,6 +57,11 @@ export interface ODataStore {
   setActive(name: string, options?: SetOptions): Promise<void>;
   /** Removes a config (saved or temporary); removing the active one leaves none active. */
   remove(name: string): Promise<void>;
+  /**
+   * Changes some settings of a saved config (its name keeps its case); `null` removes a setting.
+   * A saved session stays unless the tenant, URL, client id or authority changed.
+   */
+  update(name: string, changes: { [K in keyof ODataConfigInput]?: ODataConfigInput[K] | null | undefined }): Promise<void>;
   /** Forgets the session saved for a config (a logout); the config stays. */
   clearSession(name: string): Promise<void>;
 }
@@ -243,6 +248,25 @@ export function openConfigStore(options: ConfigStoreOptions = {}): ConfigStore {
         if (sameName(draft.odata.active, key)) delete draft.odata.active;
       });
       if (sameName(overlay.odataActive, name)) overlay.odataActive = undefined;
+    },
+    async update(rawName, changes) {
+      const name = checkConfigName(rawName);
+      await update((draft) => {
+        const key = findName(draft.odata.configs, name);
+        if (key === undefined) throw unknownNameError(name, Object.keys(draft.odata.configs));
+        const { session, ...current } = draft.odata.configs[key]!;
+        const merged: Record<string, unknown> = { ...current };
+        // a system URL that only followed the URL keeps following it
+        if (changes.url !== undefined && changes.systemUrl === undefined && current.systemUrl === current.url) delete merged['systemUrl'];
+        for (const [field, value] of Object.entries(changes)) {
+          if (value === null) delete merged[field];
+          else if (value !== undefined) merged[field] = value;
+        }
+        const entry = checkODataConfig(key, merged as unknown as ODataConfigInput);
+        const sameSignIn = (['tenant', 'url', 'clientId', 'authorityHost'] as const).every((field) => entry[field] === current[field]);
+        if (session !== undefined && sameSignIn) entry.session = session;
+        draft.odata.configs[key] = entry;
+      });
     },
     async clearSession(rawName) {
       const name = checkConfigName(rawName);

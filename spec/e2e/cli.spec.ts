@@ -152,6 +152,7 @@ describe('d365fo-auth CLI (child processes, emulator)', () => {
     assert.equal(JSON.parse(active.stdout).name, 'Fo-Test', 'without NAME: the active config');
     const use = await cli(['odata', 'config', 'use', 'FO-test']);
     assert.equal(use.code, 0);
+    assert.equal(use.stderr, 'Active OData config: Fo-Test.\n', 'the stored name, not the typed one');
     const unknown = await cli(['odata', 'config', 'use', 'nope']);
     assert.equal(unknown.code, 2);
   });
@@ -210,6 +211,7 @@ describe('d365fo-auth CLI (child processes, emulator)', () => {
     const down = await cli(['odata', 'token', '--config', 'fo-test'], { env: { D365FO_AUTHORITY_HOST: 'http://127.0.0.1:9' } });
     assert.equal(down.code, 3);
     assert.match(down.stderr, /^error: Could not reach http:\/\/127\.0\.0\.1:9\//);
+    assert.match(down.stderr, /\nhint: nothing accepts connections at 127\.0\.0\.1:9 \(set with --authority-host or D365FO_AUTHORITY_HOST\)/);
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{"lcs": ');
     const broken = await cli(['lcs', 'config', 'set', '--project-id', '7', '--config-file', corrupt]);
