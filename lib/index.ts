@@ -40,6 +40,7 @@ export {
 export { signInWithBrowser, type SignInWithBrowserOptions } from './browser.js';
 export { openInBrowser, type OpenResult } from './open-url.js';
 export { getUserRealm, clearUserRealmCache, type UserRealm, type AccountType } from './grants/user-realm.js';
+export { probeAuthority, type AuthorityProbe } from './grants/probe.js';
 
 // token model and helpers
 export {

@@ -1,5 +1,5 @@
 // Running the CLI from a clone: `npm ci` builds dist/ (the "prepare" script), so `npx d365fo-auth`
-// and `node dist/cli/bin.cjs` work at once; `npm run -s cli -- …` prints only the CLI's own output,
+// and `node dist/cli/bin.js` work at once; `npm run -s cli -- …` prints only the CLI's own output,
 // so it is safe inside $(…). npm test builds dist/ before the specs (scripts/test.mjs).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,22 +11,22 @@ import { runCli } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
-const BIN = join(ROOT, 'dist/cli/bin.cjs');
+const BIN = join(ROOT, 'dist/cli/bin.js');
 
 describe('the CLI from a clone', () => {
   it('package.json builds dist/ on npm ci (prepare) and points the bin at the built file', () => {
     assert.equal(PKG.scripts.prepare, 'node scripts/build.mjs');
-    assert.equal(PKG.bin['d365fo-auth'], './dist/cli/bin.cjs');
+    assert.equal(PKG.bin['d365fo-auth'], './dist/cli/bin.js');
   });
 
-  it('node dist/cli/bin.cjs --version prints the version and exits 0', async () => {
+  it('node dist/cli/bin.js --version prints the version and exits 0', async () => {
     const r = await runCli(['--version'], { node: [BIN] });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${PKG.version}\n`);
     assert.equal(r.stderr, '');
   });
 
-  it('node dist/cli/bin.cjs with an unknown command: one error line, a suggestion, exit 2', async () => {
+  it('node dist/cli/bin.js with an unknown command: one error line, a suggestion, exit 2', async () => {
     const r = await runCli(['lcs', 'tokn'], { node: [BIN] });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');

@@ -31,7 +31,7 @@ export async function runMain(argv: string[], options: { env?: Record<string, st
 
 /**
  * The real executable as a child process, with a clean environment plus `env`: the source bin via
- * tsx, or with `node` the node arguments that run another one (e.g. `['dist/cli/bin.cjs']`).
+ * tsx, or with `node` the node arguments that run another one (e.g. `['dist/cli/bin.js']`).
  */
 export function runCli(
   argv: string[],
