@@ -83,6 +83,8 @@ export async function signInWithBrowser(options: SignInWithBrowserOptions): Prom
 
   let settle: { resolve: (code: string) => void; reject: (error: unknown) => void } | undefined;
   const redirect = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  // the redirect may come while the browser is still being opened: it is awaited below
+  redirect.catch(() => {});
   let expected: { path: string; state: string } | undefined;
   const servers = await listen(port, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -129,7 +131,6 @@ export async function signInWithBrowser(options: SignInWithBrowserOptions): Prom
     return await authorizationCodeGrant({ ...options, code, redirectUri: request.redirectUri, codeVerifier: request.codeVerifier, authorityHost: request.authorityHost, tenant: request.tenant });
   } finally {
     timer.abort();
-    redirect.catch(() => {});
     for (const server of servers) {
       server.close();
       server.closeAllConnections();
