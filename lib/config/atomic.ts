@@ -1,6 +1,6 @@
 // The config file on disk: reading it, replacing it atomically (temp file, fsync, rename; through a
 // symlink to its target), and judging its permissions the way ssh does. No locking, no parsing.
-import { chmod, lstat, mkdir, open, readFile, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -50,9 +50,10 @@ export async function readTextFile(file: string): Promise<string | undefined> {
 }
 
 /**
- * Checks the config file (a symlink's target) and its folder like ssh's StrictModes: owned by this
- * user (or root), not writable by others. This user's own too-open file or folder is fixed (0600 /
- * 0700) with a warning; anything else is refused. POSIX only.
+ * Checks the config file (a symlink's target) and its folder the way ssh does: both owned by this
+ * user (or root), the folder not writable by others (unless sticky, like /tmp). This user's own
+ * file open to others is made 0600 with a warning (it holds secrets), and so is the tool's own
+ * `d365fo-auth` folder (0700); anything else insecure is refused. POSIX only.
  */
 export async function checkPermissions(file: string, warn: (message: string) => void): Promise<void> {
   const uid = process.getuid?.();
@@ -63,10 +64,10 @@ export async function checkPermissions(file: string, warn: (message: string) => 
     if (folder.uid !== uid && folder.uid !== 0) {
       throw new ConfigError(`The config folder ${dir} belongs to another user (uid ${folder.uid}); refusing to trust it. Use a folder of your own, or ${FIX_PATH}.`, file);
     }
-    if (folder.uid === 0 && (folder.mode & 0o002) !== 0 && (folder.mode & 0o1000) === 0) {
-      throw new ConfigError(`The config folder ${dir} is writable by every user; refusing to trust a config in it. Use a folder of your own, or ${FIX_PATH}.`, file);
+    if ((folder.mode & 0o022) !== 0 && (folder.mode & 0o1000) === 0) {
+      throw new ConfigError(`The config folder ${dir} is writable by other users, who could replace the config; refusing to trust it. Run \`chmod go-w ${dir}\`, or ${FIX_PATH}.`, file);
     }
-    if (folder.uid === uid && (folder.mode & 0o077) !== 0) {
+    if (folder.uid === uid && path.basename(dir) === 'd365fo-auth' && (folder.mode & 0o077) !== 0) {
       await chmod(dir, DIR_MODE).catch((error: unknown) => {
         throw ioError(`Cannot restrict the config folder ${dir} to its owner`, file, error);
       });
@@ -78,7 +79,7 @@ export async function checkPermissions(file: string, warn: (message: string) => 
   if (info.uid !== uid && info.uid !== 0) {
     throw new ConfigError(`The config file ${file} belongs to another user (uid ${info.uid}); refusing to read it. Use your own file, or ${FIX_PATH}.`, file);
   }
-  if (info.uid === 0 && uid !== 0 && (info.mode & 0o022) !== 0) {
+  if (info.uid !== uid && (info.mode & 0o022) !== 0) {
     throw new ConfigError(`The config file ${file} is writable by other users; refusing to read it. Use your own file, or ${FIX_PATH}.`, file);
   }
   if (info.uid === uid && (info.mode & 0o077) !== 0) {
@@ -138,11 +139,6 @@ export async function removeOrphanTemps(file: string): Promise<void> {
       await unlink(path.join(dir, name)).catch(() => undefined);
     }
   }
-}
-
-/** Whether `file` is a symlink (for messages). */
-export async function isSymlink(file: string): Promise<boolean> {
-  return (await lstat(file).catch(() => undefined))?.isSymbolicLink() ?? false;
 }
 
 async function renameWithRetry(from: string, to: string): Promise<void> {
