@@ -1,14 +1,52 @@
-// Sends one AAD request (form POST or GET) through the retry policy and records what the checkers
-// need: the response, the local send time and the correlation id. It does not interpret the body.
+// Builds one AAD request (the headers every call carries, a percent-encoded form), sends it through
+// the retry policy, and records what the checkers need: the response, the local send time and the
+// correlation id. It does not interpret the body.
+import { randomUUID } from 'node:crypto';
 import { systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
-import { encodeForm } from '../http/form.js';
 import { send } from '../http/retry.js';
 import type { CommonOptions, HttpRequest } from '../http/types.js';
+import { VERSION } from '../version.js';
 import type { Exchange } from './check.js';
 import type { ClientAuth } from './client-auth.js';
-import { aadHeaders } from './headers.js';
 import { checkCorrelationId, checkPositive } from './input.js';
+
+const USER_AGENT = `d365fo-auth/${VERSION} (node ${process.version}; ${process.platform} ${process.arch})`;
+
+/** A new correlation id, sent as the client-request-id header. */
+export function newCorrelationId(): string {
+  return randomUUID();
+}
+
+/** The headers of every AAD call: correlation id (echoed back), client identification, Accept. */
+export function aadHeaders(correlationId: string | undefined, post: boolean): Record<string, string> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'client-request-id': correlationId ?? newCorrelationId(),
+    'return-client-request-id': 'true',
+    'x-client-sku': 'd365fo-auth',
+    'x-client-ver': VERSION,
+    'x-client-os': process.platform,
+    'x-client-cpu': process.arch,
+    'user-agent': USER_AGENT,
+  };
+  if (post) headers['content-type'] = 'application/x-www-form-urlencoded;charset=utf-8';
+  return headers;
+}
+
+/** RFC 3986 unreserved characters stay; everything else (including !'()*) is percent-encoded. */
+export function encodeFormValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Encodes the defined fields in the given order; undefined values are left out. */
+export function encodeForm(fields: Readonly<Record<string, string | undefined>>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) parts.push(`${encodeFormValue(key)}=${encodeFormValue(value)}`);
+  }
+  return parts.join('&');
+}
 
 /** Checks the common options that do not go into a URL (those are checked by resolveAuthority). */
 export function checkCommon(options: CommonOptions): void {

@@ -56,8 +56,9 @@ function checkPositiveInteger(value: unknown, option: string, what: string): num
 
 /** Validates `partial` (settings or an AadToken) and says how to change the section. Throws before anything is read or written. */
 export function lcsChangesOf(partial: LcsSettings | AadToken, hostOptions: LcsHostOptions = {}): LcsChanges {
-  if (isAadToken(partial)) {
-    const token = partial;
+  // an AadToken this library made, or any object shaped like one (e.g. parsed from --json output)
+  if (isAadToken(partial) || (typeof (partial as AadToken).accessToken === 'string' && typeof (partial as AadToken).expiresAt === 'number')) {
+    const token = partial as AadToken;
     checkSecret(token.accessToken, 'accessToken');
     return { section: (current) => lcsSectionWithSession(current, sessionWithToken(sessionFromLcsSection(current), token)) };
   }

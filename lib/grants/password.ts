@@ -2,8 +2,7 @@
 // client's credentials when the app registration is a confidential client. No retries or caching here.
 import { clientAuth, type ClientAuthOptions } from '../aad/client-auth.js';
 import { resolveAuthority, tokenEndpoint, tokenUrl } from '../aad/endpoints.js';
-import { checkCommon, postForm } from '../aad/exchange.js';
-import { newCorrelationId } from '../aad/headers.js';
+import { checkCommon, newCorrelationId, postForm } from '../aad/exchange.js';
 import { checkClientId, checkResource, checkSecret, checkUsername } from '../aad/input.js';
 import { InputError } from '../errors.js';
 import type { CommonOptions } from '../http/types.js';

@@ -15,7 +15,7 @@ import {
   requestDeviceCode,
 } from '../../lib/index.js';
 import type { DeviceCode, FetchLike } from '../../lib/index.js';
-import { encodeFormValue } from '../../lib/http/form.js';
+import { encodeFormValue } from '../../lib/aad/exchange.js';
 import { mockTransport } from '../support/msw.js';
 import { fakeClock } from '../support/clock.js';
 import { CLIENT_ID, FEDERATED_REALM, MANAGED_REALM, RESOURCE, TENANT_ID, errorBody, ests, fakeAccessToken, tokenBody } from '../support/aad.js';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { REDACTED, redactFields, redactFormBody, redactJsonBody, scrub } from '../../lib/redact.js';
 import { describeSecret } from '../../lib/secret-object.js';
-import { encodeFormValue } from '../../lib/http/form.js';
+import { encodeFormValue } from '../../lib/aad/exchange.js';
 import { ACCESS_TOKEN } from '../support/aad.js';
 
 describe('scrub()', () => {

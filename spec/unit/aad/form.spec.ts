@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeForm, encodeFormValue } from '../../../lib/http/form.js';
+import { encodeForm, encodeFormValue } from '../../../lib/aad/exchange.js';
 
 describe('encodeFormValue()', () => {
   it('percent-encodes every reserved character, including !\'()*', () => {
