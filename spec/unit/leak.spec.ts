@@ -27,7 +27,11 @@ const CLIENT_SECRET = 'Zx8Q~abcdEFGHijklMNOPqrstuVWXyz0123456789';
 const REFRESH_TOKEN = '0.AXoA-long-opaque-refresh-token-value-123456';
 const ACCESS_TOKEN = fakeAccessToken({ oid: '0b9f7c1e-5d2a-4e8b-9c3f-1a2b3c4d5e6f', name: 'LCS Service Account' });
 const DEVICE_CODE = 'DAQABAAEAAAD--DLA3VO7QrddgJg7WevrLeakTestDeviceCode0123456789';
-const SECRETS = [PASSWORD, TRICKY_PASSWORD, SPACED_PASSWORD, CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, DEVICE_CODE];
+const SHORT_PASSWORD = 'p<1'; // under four characters, with an HTML-special one
+const SECRETS = [PASSWORD, TRICKY_PASSWORD, SPACED_PASSWORD, CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, DEVICE_CODE, SHORT_PASSWORD];
+
+const htmlEscaped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const lowerPercent = (text: string) => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 
 /** Every way a secret may be written: raw, percent-encoded three ways, JSON-escaped. */
 function forms(secret: string): string[] {
@@ -38,6 +42,8 @@ function forms(secret: string): string[] {
       new URLSearchParams({ v: secret }).toString().slice(2),
       encodeFormValue(secret),
       JSON.stringify(secret).slice(1, -1),
+      lowerPercent(secret),
+      htmlEscaped(secret),
     ]),
   ];
 }
@@ -59,7 +65,9 @@ function assertClean(what: string, items: string[]): void {
 
 /** Echoes secrets the way a misbehaving server or proxy might: raw and form-encoded. */
 function echo(...secrets: string[]): string {
-  return secrets.map((s) => `value '${s}' (encoded ${encodeFormValue(s)}, ${new URLSearchParams({ v: s }).toString().slice(2)})`).join('; ');
+  return secrets
+    .map((s) => `value '${s}' (encoded ${encodeFormValue(s)}, ${new URLSearchParams({ v: s }).toString().slice(2)}, as .NET writes it ${lowerPercent(s)}, in a page ${htmlEscaped(s)})`)
+    .join('; ');
 }
 
 interface Context {
@@ -131,6 +139,8 @@ const scenarios: Scenario[] = [
     password(ctx, () => ests(errorBody('invalid_grant', 50126, `bad password ${echo(TRICKY_PASSWORD)}`), 400), {}, TRICKY_PASSWORD)],
   ['password: a spaced password echoed in every encoding', (ctx) =>
     password(ctx, () => ests(errorBody('invalid_grant', 50126, `bad password ${echo(SPACED_PASSWORD)} ${encodeURIComponent(SPACED_PASSWORD)}`), 400), {}, SPACED_PASSWORD)],
+  ['password: a three-character password echoed in every encoding (short secrets are scrubbed too)', (ctx) =>
+    password(ctx, () => ests(errorBody('invalid_grant', 50126, `bad password ${echo(SHORT_PASSWORD)}`), 400), {}, SHORT_PASSWORD)],
   ['password: an MFA demand echoing the password', (ctx) =>
     password(ctx, () => ests(errorBody('interaction_required', 50076, `You must use multi-factor authentication. ${echo(PASSWORD)}`), 400))],
   ['password: an HTML 200 page echoing the form', (ctx) => password(ctx, html(200, `password=${encodeFormValue(PASSWORD)} ${PASSWORD}`))],
