@@ -1,5 +1,5 @@
 // `npm run bench` (full) and `npm run bench:quick` (tiny counts, times not asserted): measures the
-// budgets of SPEC §8 as ratios to floors measured in the same run, against the emulator over HTTPS,
+// budgets of the specification as ratios to floors measured in the same run, against the emulator over HTTPS,
 // and writes .bench/results.json. The library is the BUILT dist/; the grants' floor is a bare
 // undici.request() POST + JSON.parse.
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Checks the import directions of lib/ (STYLE.md): lower layers never import higher ones, undici
+// Checks the import directions of lib/: lower layers never import higher ones, undici
 // only in the transport, jose only in claims.ts, the client assertion and the emulator, the emulator shares nothing with
 // the client, and the CLI uses only the public surface. Exits 1 with a list of violations.
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -45,7 +45,7 @@ export const LcsConfigSchema = section({
   expiresIn: v.optional(epochNumber),
   sentAt: v.optional(epochNumber),
   notBefore: v.optional(epochNumber),
-  /** The authority the session signed in with; its refreshes go there (SPEC §4). */
+  /** The authority the session signed in with; its refreshes go there. */
   authorityHost: v.optional(v.string()),
   tenant: v.optional(v.string()),
   refreshRefused: v.optional(RefreshRefusalSchema),

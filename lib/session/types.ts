@@ -32,7 +32,7 @@ export interface SessionRecord {
   clientId?: string | undefined;
   lcsApiUri?: string | undefined;
   projectId?: number | undefined;
-  /** Where the session signed in (SPEC §4); refreshes go there unless the caller overrides it. */
+  /** Where the session signed in; refreshes go there unless the caller overrides it. */
   authorityHost?: string | undefined;
   tenant?: string | undefined;
   /** The newest token (the AadToken fields that are worth keeping). */
