@@ -58,8 +58,8 @@ async function refreshTokenGrant(ctx: RequestContext, tenant: string): Promise<E
   const user = state.findUser(rt.username);
   if (!user) return fromAadError(AADSTS.unknownUser(errors, state.tenantDomain));
   if (user.locked) return fromAadError(AADSTS.locked(errors));
-  // Rotation: the redeemed token is spent; a reuse gets 70008.
-  rt.status = 'redeemed';
+  // AAD keeps a redeemed refresh token valid; the strict option spends it (a reuse gets 70008).
+  if (state.singleUseRefreshTokens) rt.status = 'redeemed';
   // Multi-resource: without `resource` the token is for the RT's original resource.
   const resource = form['resource'] || rt.resource;
   return issueTokenResponse(ctx, { ...auth, resource, user, idToken: wantsIdToken(ctx) });

@@ -1,4 +1,5 @@
 // The AAD v1 emulator's public surface: startEmulator(), the demo defaults, fault shortcuts, the types. Re-exports and wiring only.
+import { checkOptions } from './options.js';
 import { startServer } from './server.js';
 import { EmulatorState } from './state.js';
 import { TokenMinter } from './tokens.js';
@@ -16,21 +17,6 @@ export type {
   Fault,
   RecordedRequest,
 } from './types.js';
-
-function checkOptions(o: EmulatorOptions): void {
-  const positive = ['tokenLifetimeSeconds', 'deviceCodeIntervalSeconds', 'deviceCodeLifetimeSeconds'] as const;
-  for (const k of positive) {
-    const v = o[k];
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new TypeError(`startEmulator(): ${k} must be a positive number, got ${v}`);
-  }
-  const a = o.autoApproveDeviceCodeAfterSeconds;
-  if (a !== undefined && !(Number.isFinite(a) && a >= 0)) throw new TypeError(`startEmulator(): autoApproveDeviceCodeAfterSeconds must be >= 0, got ${a}`);
-  if (o.clockOffsetSeconds !== undefined && !Number.isFinite(o.clockOffsetSeconds)) throw new TypeError('startEmulator(): clockOffsetSeconds must be a finite number');
-  if (o.users && o.users.length === 0) throw new TypeError('startEmulator(): users must not be empty');
-  if (o.tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.tenantId)) {
-    throw new TypeError(`startEmulator(): tenantId must be a GUID, got '${o.tenantId}'`);
-  }
-}
 
 /**
  * Starts a local AAD v1 authority (token, devicecode, UserRealm, discovery, JWKS, /devicelogin).

@@ -92,6 +92,7 @@ export class EmulatorState {
   readonly deviceCodeLifetimeSeconds: number;
   readonly autoApproveAfterSeconds: number | undefined;
   readonly clockOffsetMs: number;
+  readonly singleUseRefreshTokens: boolean;
   private readonly refreshTokens = new RefreshTokenStore(MAX_REFRESH_TOKENS);
   private readonly deviceCodes = new Map<string, DeviceCodeRecord>();
 
@@ -117,6 +118,7 @@ export class EmulatorState {
     this.deviceCodeLifetimeSeconds = options.deviceCodeLifetimeSeconds ?? 900;
     this.autoApproveAfterSeconds = options.autoApproveDeviceCodeAfterSeconds;
     this.clockOffsetMs = Math.round((options.clockOffsetSeconds ?? 0) * 1000);
+    this.singleUseRefreshTokens = options.singleUseRefreshTokens ?? false;
   }
 
   /** Server clock in epoch milliseconds (real clock + offset). */

@@ -46,6 +46,12 @@ export interface EmulatorOptions {
   autoApproveDeviceCodeAfterSeconds?: number;
   /** The server's clock minus the real one, in seconds (to test skew). */
   clockOffsetSeconds?: number;
+  /**
+   * Strict refresh tokens: a redeemed refresh token is spent, and redeeming it again gets
+   * invalid_grant AADSTS70008. Default false: like AAD, a redeemed refresh token stays valid
+   * (each redemption still returns a new one).
+   */
+  singleUseRefreshTokens?: boolean;
   /** Receives one line when the server listens (bind address, loopback or not). Default: silent. */
   log?: (line: string) => void;
 }

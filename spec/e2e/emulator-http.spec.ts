@@ -173,14 +173,31 @@ describe('emulator: refresh tokens', () => {
   const refresh = (rt: string, over: Record<string, string> = {}) =>
     postForm(token, { grant_type: 'refresh_token', client_id: PUB, refresh_token: rt, resource: LCS, scope: 'openid', ...over });
 
-  it('rotates: each redeem returns a new refresh token and the old one is refused with 70008', async () => {
+  it('like AAD, each redeem returns a new refresh token and the redeemed one stays valid', async () => {
     const rt1 = await login();
     const r2 = body(await refresh(rt1));
     const rt2 = String(r2.refresh_token);
     assert.notEqual(rt2, rt1);
     assert.equal(r2.resource, LCS);
-    assertAadError(await refresh(rt1), 400, 'invalid_grant', 70008);
+    const again = await refresh(rt1);
+    assert.equal(again.status, 200, 'a second process refreshing with the same token still succeeds');
+    assert.notEqual(String(body(again).refresh_token), rt2);
     assert.equal((await refresh(rt2)).status, 200);
+  });
+
+  it('singleUseRefreshTokens: a redeemed refresh token is spent; a reuse gets 70008', async () => {
+    const strict = await start({ singleUseRefreshTokens: true });
+    try {
+      const t = `${strict.url}/${DOMAIN}/oauth2/token`;
+      const rt1 = String(body(await postForm(t, pw())).refresh_token);
+      const form = (rt: string) => ({ grant_type: 'refresh_token', client_id: PUB, refresh_token: rt, resource: LCS });
+      const rt2 = String(body(await postForm(t, form(rt1))).refresh_token);
+      assertAadError(await postForm(t, form(rt1)), 400, 'invalid_grant', 70008);
+      assert.equal((await postForm(t, form(rt2))).status, 200, 'its successor works once');
+      assertAadError(await postForm(t, form(rt2)), 400, 'invalid_grant', 70008);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('is multi-resource: one refresh token redeems for another resource; without resource, the original one', async () => {
@@ -617,5 +634,9 @@ describe('emulator: defaults and lifecycle', () => {
   it('rejects nonsense options', async () => {
     await assert.rejects(startEmulator({ tenantId: 'not-a-guid' }), TypeError);
     await assert.rejects(startEmulator({ deviceCodeIntervalSeconds: 0 }), TypeError);
+    await assert.rejects(startEmulator({ singleUseRefreshTokens: 'yes' as never }), {
+      name: 'TypeError',
+      message: 'startEmulator(): singleUseRefreshTokens must be a boolean, got string',
+    });
   });
 });
