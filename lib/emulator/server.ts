@@ -11,7 +11,7 @@ import { deviceCodeEndpoint } from './devicecode.js';
 import { errorPage, jwks, openidConfiguration, userRealm } from './discovery.js';
 import { FaultQueue } from './faults.js';
 import { tokenEndpoint } from './grants.js';
-import { MAX_LOGGED_REQUESTS, recordRequest, RequestLog } from './record.js';
+import { recordRequest, RequestLog } from './record.js';
 import type { EmulatorState } from './state.js';
 import { newTraceId, type TokenMinter } from './tokens.js';
 import type { EmulatorOptions, EmulatorResponse, Fault, RecordedRequest } from './types.js';
@@ -40,7 +40,7 @@ export interface RunningServer {
 export async function startServer(options: EmulatorOptions, state: EmulatorState, minter: TokenMinter): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const faultQueue = new FaultQueue();
-  const log = new RequestLog(MAX_LOGGED_REQUESTS);
+  const log = new RequestLog();
   const delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const deviceLogin = createDeviceLogin();
   let origin = '';
@@ -69,9 +69,10 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     }
     const rawBody = await readBody(req);
     if (rawBody === undefined) return send(res, { ...json(413, { error: 'invalid_request', error_description: 'Request body too large.' }), headers: { ...JSON_HEADERS, ...common } });
-    const form: Record<string, string> = {};
+    // null prototype: a field named `constructor` or `__proto__` is just a field
+    const form: Record<string, string> = Object.create(null) as Record<string, string>;
     if ((headers['content-type'] ?? '').toLowerCase().includes('application/x-www-form-urlencoded')) {
-      for (const [k, v] of new URLSearchParams(rawBody.toString('utf8'))) if (!(k in form)) form[k] = v;
+      for (const [k, v] of new URLSearchParams(rawBody.toString('utf8'))) if (!Object.hasOwn(form, k)) form[k] = v;
     }
     let segments: string[];
     try {

@@ -112,6 +112,10 @@ export interface EmulatorHandle {
   revokeRefreshTokens(username?: string): number;
   /** Marks refresh tokens expired through inactivity: redeeming them gives AADSTS700082. Returns how many. */
   expireRefreshTokens(username?: string): number;
-  /** A snapshot of what was received (control routes excluded; the newest 10,000), secrets redacted. */
+  /**
+   * A snapshot of what was received (control routes excluded), secrets redacted. Bounded: the newest
+   * 10,000 requests within 16 Mi characters in all; a value over 2,048 characters is cut and ends in
+   * "…[truncated, N bytes]", and a form keeps its first 64 fields (key "…" counts the rest).
+   */
   readonly requests: readonly RecordedRequest[];
 }

@@ -545,6 +545,26 @@ describe('emulator: request log redaction', () => {
   });
 });
 
+describe('emulator: request log size', () => {
+  let emu: EmulatorHandle;
+  before(async () => { emu = await start(); });
+  after(() => emu.stop());
+
+  it('records big forms cut to a few KiB each, saying how much was cut, and still answers them', async () => {
+    const padding = 'p'.repeat(1_000_000); // just under the 1 MiB body limit
+    for (let i = 0; i < 24; i++) {
+      const r = await postForm(`${emu.url}/common/oauth2/token`, pw({ padding }));
+      assert.equal(r.status, 200);
+    }
+    const log = emu.requests;
+    assert.equal(log.length, 24);
+    const held = JSON.stringify(log).length;
+    assert.ok(held < 24 * 4096, `the log holds ${held} characters for 24 MB of forms`);
+    assert.match(log[0]!.form['padding']!, /^p{2048}…\[truncated, 997952 bytes\]$/);
+    assert.ok(!JSON.stringify(log).includes(PASSWORD));
+  });
+});
+
 describe('emulator: control routes', () => {
   let emu: EmulatorHandle;
   let c: string;
