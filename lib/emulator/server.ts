@@ -39,7 +39,7 @@ export interface RunningServer {
 
 export async function startServer(options: EmulatorOptions, state: EmulatorState, minter: TokenMinter): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const faultQueue = new FaultQueue();
+  const faultQueue = new FaultQueue((message) => options.log?.(message));
   const log = new RequestLog();
   const delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const deviceLogin = createDeviceLogin();
@@ -98,7 +98,13 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
         response = fromAadError(AADSTS.serverError(errors, 500));
         options.log?.(`emulator: internal error on ${ctx.method} ${url.pathname}: ${(e as Error).message}`);
       }
-      if (fault?.rewrite) response = fault.rewrite(response);
+      if (fault?.rewrite) {
+        try {
+          response = fault.rewrite(response);
+        } catch (e) {
+          options.log?.(`emulator: a fault's rewrite threw, the real answer was sent: ${(e as Error).message}`);
+        }
+      }
     }
     send(res, { ...response, headers: { ...response.headers, ...common, ...(fault?.headers ?? {}) } });
   }

@@ -514,6 +514,35 @@ describe('emulator: fault injection', () => {
   });
 });
 
+describe('emulator: inject() checks its input', () => {
+  let emu: EmulatorHandle;
+  before(async () => { emu = await start(); });
+  after(() => emu.stop());
+
+  const bad: Array<[string, () => void, string]> = [
+    ['a match that is not a function', () => emu.inject(faults.serverError(500, { match: 'x' } as never)), 'inject(): match must be a function (see matchers), got "x"'],
+    ['a negative delay', () => emu.inject(faults.slow(-10)), 'inject(): delayMs must be a number of milliseconds from 0 to 600000, got -10'],
+    ['a status outside 200-599', () => emu.inject({ status: 99 }), 'inject(): status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got 99'],
+    ['an unknown key', () => emu.inject({ status: 500, delay: 5 } as never), "inject(): unknown fault key 'delay' (allowed: status, headers, body, delayMs, match, rewrite)"],
+    ['a header with CR/LF', () => emu.inject({ headers: { 'x-a': 'b\nc' } }), "inject(): headers ['x-a'] must not contain CR, LF or NUL"],
+    ['a fault that does nothing', () => emu.inject({ match: matchers.token() }), 'inject(): a fault needs at least one of status, body, delayMs, headers or rewrite'],
+    ['not an object', () => emu.inject(null as never), 'inject(): a fault must be an object, got null'],
+    ['a bad count', () => emu.inject({ status: 500 }, 0), 'inject(): count must be a positive integer, got 0'],
+  ];
+  for (const [name, call, message] of bad) {
+    it(`throws a TypeError for ${name} and queues nothing`, async () => {
+      assert.throws(call, { name: 'TypeError', message });
+      assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
+    });
+  }
+
+  it('a match that throws drops its fault instead of failing every request', async () => {
+    emu.inject({ status: 500, match: () => { throw new Error('boom'); } }, 100);
+    assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
+    assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
+  });
+});
+
 describe('emulator: request log redaction', () => {
   let emu: EmulatorHandle;
   before(async () => { emu = await start(); });
@@ -594,7 +623,50 @@ describe('emulator: control routes', () => {
     await postJson(`${c}/faults`, { status: 503, body: '', count: 3 });
     assert.equal((await fetch(`${c}/faults`, { method: 'DELETE' })).status, 200);
     assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
-    assert.equal((await postJson(`${c}/faults`, { kind: 'bogus' })).status, 400);
+  });
+
+  const badFaults: Array<[string, unknown, string]> = [
+    ['a match that is not a matcher spec (inside serverError options)', { kind: 'serverError', args: [500, { match: 'x' }] },
+      "args[1] of 'serverError' has an unknown key 'match' (allowed: retryAfterSeconds, empty)."],
+    ['a match that is a string', { kind: 'throttle', match: 'x' }, 'match must be an object like {"endpoint":"token","grantType":"password"}, got "x".'],
+    ['a match with an unknown key', { status: 500, match: { endpoint: 'token', method: 'GET' } }, "match has an unknown key 'method' (allowed: endpoint, grantType, path)."],
+    ['a match with an unknown endpoint', { status: 500, match: { endpoint: 'tokens' } }, 'match.endpoint must be one of token, devicecode, userrealm, authorize, got "tokens".'],
+    ['an empty match', { status: 500, match: {} }, 'match must name at least one of endpoint, grantType, path.'],
+    ['a grantType on another endpoint', { status: 500, match: { endpoint: 'devicecode', grantType: 'password' } }, "match.grantType applies only to endpoint 'token', not 'devicecode'."],
+    ['a status above 599', { status: 700 }, 'status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got 700.'],
+    ['an interim status', { status: 101 }, 'status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got 101.'],
+    ['a status as a string', { status: '500' }, 'status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got "500".'],
+    ['a negative delay', { delayMs: -5 }, 'delayMs must be a number of milliseconds from 0 to 600000, got -5.'],
+    ['a negative slow() delay', { kind: 'slow', args: [-1] }, 'args[0] (delay) must be a number of milliseconds from 0 to 600000, got -1.'],
+    ['a serverError status outside 5xx', { kind: 'serverError', args: [404] }, 'args[0] (status) must be an integer from 500 to 599, got 404.'],
+    ['too many args', { kind: 'truncatedJson', args: [1] }, "'truncatedJson' takes at most 0 argument(s), got 1."],
+    ['args that are not an array', { kind: 'throttle', args: 3 }, 'args must be an array, got 3.'],
+    ['an unknown kind', { kind: 'bogus' }, "unknown fault kind 'bogus' (known: throttle, serverError, slow, oversized, html, truncatedJson, wrongResource, slowDown)."],
+    ['a kind with raw keys', { kind: 'throttle', status: 500 }, "A fault with a kind has an unknown key 'status' (allowed: kind, args, match, count)."],
+    ['an unknown raw key', { status: 500, statusCode: 500 }, "A raw fault has an unknown key 'statusCode' (allowed: status, headers, body, delayMs, match, count)."],
+    ['a header value with a line break', { status: 500, headers: { 'x-a': 'b\r\nx-injected: 1' } }, "headers ['x-a'] must not contain CR, LF or NUL."],
+    ['a header value that is a number', { status: 500, headers: { 'retry-after': 5 } }, "headers ['retry-after'] must be a string, got 5."],
+    ['a fault that does nothing', { count: 2 }, 'A raw fault needs at least one of status, body, delayMs, headers (or a kind).'],
+    ['a zero count', { status: 500, count: 0 }, 'count must be an integer from 1 to 1000000, got 0.'],
+    ['a body that is an array', { status: 500, body: [1] }, 'body must be a string or a JSON object, got an array.'],
+  ];
+  for (const [name, input, message] of badFaults) {
+    it(`refuses ${name} with 400 and queues nothing`, async () => {
+      const r = await postJson(`${c}/faults`, input);
+      assert.equal(r.status, 400);
+      assert.deepEqual(body(r), { error: 'invalid_request', error_description: message });
+      assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200, 'the next request is served normally');
+    });
+  }
+
+  it('refuses bad bodies on the device-code and refresh-token routes', async () => {
+    const r1 = await postJson(`${c}/refresh-tokens/revoke`, { user: 'alice' });
+    assert.equal(r1.status, 400);
+    assert.equal(body(r1).error_description, "Unknown key 'user' (allowed: username).");
+    const r2 = await postJson(`${c}/device-codes/ABCD1234/approve`, { username: 42 });
+    assert.equal(body(r2).error_description, 'username must be a non-empty string.');
+    const r3 = await fetch(`${c}/faults`, { method: 'POST', body: '[1,2]' });
+    assert.equal(r3.status, 400);
   });
 
   it('revokes and expires refresh tokens', async () => {
