@@ -86,7 +86,7 @@ export class EmulatorState {
   constructor(options: EmulatorOptions) {
     this.tenantId = (options.tenantId ?? EMULATOR_DEMO.tenantId).toLowerCase();
     this.tenantDomain = options.tenantDomain ?? EMULATOR_DEMO.tenantDomain;
-    const users: EmulatorUser[] = options.users ?? [EMULATOR_DEMO.user];
+    const users: EmulatorUser[] = options.users ?? [EMULATOR_DEMO.user, EMULATOR_DEMO.mfaUser];
     this.users = users.map((u) => ({
       ...u,
       oid: stableGuid(`${this.tenantId}/${u.username.toLowerCase()}`),

@@ -706,6 +706,12 @@ describe('emulator: defaults and lifecycle', () => {
       assert.equal((await postForm(t, { ...user, client_id: EMULATOR_DEMO.firstPartyPublicClientId })).status, 200);
       const cc = { grant_type: 'client_credentials', resource: ODATA, client_id: EMULATOR_DEMO.confidentialClient.clientId, client_secret: EMULATOR_DEMO.confidentialClient.secret };
       assert.equal((await postForm(t, cc)).status, 200);
+      const mfa = { ...user, client_id: EMULATOR_DEMO.publicClient.clientId, username: EMULATOR_DEMO.mfaUser.username, password: EMULATOR_DEMO.mfaUser.password };
+      assert.deepEqual(body(await postForm(t, mfa)).error_codes, [50076], 'the demo MFA user cannot use the password grant');
+      const d = body(await postForm(`${emu.url}/common/oauth2/devicecode`, { client_id: EMULATOR_DEMO.publicClient.clientId, resource: LCS }));
+      assert.equal(emu.approveDeviceCode(String(d.user_code)), true);
+      const poll = { grant_type: 'device_code', client_id: EMULATOR_DEMO.publicClient.clientId, code: String(d.device_code) };
+      assert.equal(decodeJwt(String(body(await postForm(t, poll)).access_token)).upn, EMULATOR_DEMO.user.username, 'the first user stays the default approver');
     } finally {
       await emu.stop();
     }
