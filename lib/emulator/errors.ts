@@ -29,6 +29,20 @@ export function correlationIdFor(clientRequestId: string | undefined): string {
   return clientRequestId && GUID.test(clientRequestId) ? clientRequestId.toLowerCase() : randomUUID();
 }
 
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const CERT_DOC = 'https://learn.microsoft.com/entra/identity-platform/certificate-credentials';
+
+/** "2024-10-02T22:05:03.6755165Z": ESTS writes instants in assertion errors with seven decimals. */
+export function estsInstant(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}0000Z`);
+}
+
+/** "01/22/2018 09:13:33": how ESTS quotes a registered key's validity. */
+function keyDate(ms: number): string {
+  const d = new Date(ms).toISOString();
+  return `${d.slice(5, 7)}/${d.slice(8, 10)}/${d.slice(0, 4)} ${d.slice(11, 19)}`;
+}
+
 /** Builds the error body: `error`, `error_description` with the trailer, numbers in `error_codes`. */
 export function aadError(
   ctx: ErrorContext,
@@ -93,6 +107,27 @@ export const AADSTS = {
     aadError(c, 'authorization_declined', 65004, 'User declined to consent to access the app.'),
   slowDown: (c: ErrorContext) =>
     aadError(c, 'slow_down', 70016, 'OAuth 2.0 device flow error. Polling too frequently; slow down.'),
+  // --- client assertions (certificate credentials, PROTOCOL.md §15.5) ---
+  bothCredentials: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90023, "The request must carry only one client credential: 'client_secret' or 'client_assertion', not both."),
+  badAssertionType: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90023, `The 'client_assertion_type' is not supported; use '${JWT_BEARER}'.`),
+  assertionMalformed: (c: ErrorContext, detail: string) =>
+    aadError(c, 'invalid_client', 50027, `JWT token is invalid or malformed. ${detail}`),
+  keyNotFound: (c: ErrorContext, thumbprint: string, clientId: string) =>
+    aadError(c, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.]`),
+  keyUnusable: (c: ErrorContext, reason: 'The provided signature value did not match the expected signature value.' | 'The key used is expired.' | 'The key used is not yet valid.', thumbprint: string, key: { notBeforeMs: number; notAfterMs: number }) =>
+    aadError(c, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - ${reason}, Thumbprint of key used by client: '${thumbprint}', Found key 'Start=${keyDate(key.notBeforeMs)}, End=${keyDate(key.notAfterMs)}']`),
+  assertionTimeRange: (c: ErrorContext, nbfMs: number, expMs: number) =>
+    aadError(c, 'invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${estsInstant(c.nowMs)}, assertion valid from ${estsInstant(nbfMs)}, expiry time of assertion ${estsInstant(expMs)}. Review the documentation at ${CERT_DOC} .`),
+  subjectMismatch: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 50048, `Subject mismatches Issuer claim in the client assertion. Review the documentation at ${CERT_DOC} .`),
+  assertionIssuer: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 700021, `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at ${CERT_DOC} .`),
+  assertionAudience: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 50012, `Client assertion audience claim does not match Realm issuer. Review the documentation at ${CERT_DOC} .`),
+  assertionReplayed: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 50013, "Assertion is invalid: a client assertion with this 'jti' was already used (the emulator's rejectReplayedJti option)."),
   throttled: (c: ErrorContext) =>
     aadError(c, 'temporarily_unavailable', 90055, 'The tenant is being throttled: too many incoming requests. Please try again later.', { status: 429 }),
   unavailable: (c: ErrorContext, status: number) =>

@@ -1,7 +1,8 @@
 // POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token and client_credentials. Device code lives in devicecode.ts.
 import { AADSTS } from './errors.js';
 import { fromAadError, type RequestContext } from './context.js';
-import { authenticateClient, issueTokenResponse, wantsIdToken } from './issue.js';
+import { authenticateClient } from './client-auth.js';
+import { issueTokenResponse, wantsIdToken } from './issue.js';
 import { sameSecret } from './state.js';
 import { pollDeviceCode } from './devicecode.js';
 import type { EmulatorResponse } from './types.js';
@@ -31,7 +32,7 @@ async function passwordGrant(ctx: RequestContext, tenant: string): Promise<Emula
   for (const name of ['client_id', 'resource', 'username', 'password'] as const) {
     if (!form[name]) return fromAadError(AADSTS.missingParameter(errors, name));
   }
-  const auth = authenticateClient(ctx, 'public', tenant);
+  const auth = authenticateClient(ctx, 'public-flows', tenant);
   if ('error' in auth) return fromAadError(auth.error);
   const resource = form['resource']!;
   const user = state.findUser(form['username']!);
@@ -48,7 +49,7 @@ async function refreshTokenGrant(ctx: RequestContext, tenant: string): Promise<E
   const { form, state, errors } = ctx;
   if (!form['client_id']) return fromAadError(AADSTS.missingParameter(errors, 'client_id'));
   if (!form['refresh_token']) return fromAadError(AADSTS.missingParameter(errors, 'refresh_token'));
-  const auth = authenticateClient(ctx, 'public', tenant);
+  const auth = authenticateClient(ctx, 'public-flows', tenant);
   if ('error' in auth) return fromAadError(auth.error);
   const rt = state.findRefreshToken(form['refresh_token']!);
   if (!rt) return fromAadError(AADSTS.badGrant(errors));

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { correlationIdFor } from './errors.js';
 import { CONTROL_PREFIX, controlRoute } from './control.js';
-import { JSON_HEADERS, json, methodNotAllowed, notFound, fromAadError, type ControlHooks, type Handler, type RequestContext } from './context.js';
+import { JSON_HEADERS, json, methodNotAllowed, notFound, fromAadError, type ControlHooks, type RequestContext } from './context.js';
 import { AADSTS } from './errors.js';
 import { createDeviceLogin } from './devicelogin.js';
 import { deviceCodeEndpoint } from './devicecode.js';

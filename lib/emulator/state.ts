@@ -1,5 +1,6 @@
 // The emulator's directory and grants: tenant, users, clients, refresh tokens, device codes, server clock. No HTTP.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { registerCertificate, type RegisteredCertificate } from './client-certificates.js';
 import { DeviceCodeStore, type DeviceCodeRecord } from './devicecodes.js';
 import { EMULATOR_DEMO } from './demo.js';
 import type { EmulatorClient, EmulatorOptions, EmulatorUser } from './types.js';
@@ -37,6 +38,9 @@ export function sameSecret(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** How many assertion ids an emulator remembers under rejectReplayedJti. */
+const MAX_SEEN_JTI = 100_000;
 
 /** How many refresh tokens an emulator remembers: issuing one more forgets the oldest. */
 export const MAX_REFRESH_TOKENS = 10_000;
@@ -80,6 +84,10 @@ export class EmulatorState {
   readonly autoApproveAfterSeconds: number | undefined;
   readonly clockOffsetMs: number;
   readonly singleUseRefreshTokens: boolean;
+  readonly rejectReplayedJti: boolean;
+  private readonly certificates = new Map<string, RegisteredCertificate[]>();
+  /** Seen assertion ids ("client jti") and until when they matter; only with rejectReplayedJti. */
+  private readonly seenJti = new Map<string, number>();
   private readonly refreshTokens = new RefreshTokenStore(MAX_REFRESH_TOKENS);
   private readonly deviceCodes: DeviceCodeStore;
 
@@ -106,6 +114,11 @@ export class EmulatorState {
     this.autoApproveAfterSeconds = options.autoApproveDeviceCodeAfterSeconds;
     this.clockOffsetMs = Math.round((options.clockOffsetSeconds ?? 0) * 1000);
     this.singleUseRefreshTokens = options.singleUseRefreshTokens ?? false;
+    this.rejectReplayedJti = options.rejectReplayedJti ?? false;
+    clients.forEach((c, i) => {
+      const parsed = (c.certificates ?? []).map((pem, j) => registerCertificate(pem, `clients[${i}].certificates[${j}]`));
+      if (parsed.length) this.certificates.set(c.clientId.toLowerCase(), parsed);
+    });
     this.deviceCodes = new DeviceCodeStore(() => this.nowMs(), this.deviceCodeLifetimeSeconds * 1000);
   }
 
@@ -129,6 +142,33 @@ export class EmulatorState {
 
   findClient(clientId: string): EmulatorClient | undefined {
     return this.clients.get(clientId.toLowerCase());
+  }
+
+  /** The certificates registered for a client (none for most). */
+  certificatesOf(client: EmulatorClient): readonly RegisteredCertificate[] {
+    return this.certificates.get(client.clientId.toLowerCase()) ?? [];
+  }
+
+  /** A client with neither a secret nor a certificate: it must not send a credential. */
+  isPublicClient(client: EmulatorClient): boolean {
+    return client.secret === undefined && this.certificatesOf(client).length === 0;
+  }
+
+  /**
+   * Records an assertion id until `untilMs`; false when the same client already used it and it has not
+   * lapsed. Bounded: the oldest ids go first past MAX_SEEN_JTI.
+   */
+  rememberJti(clientId: string, jti: string, untilMs: number): boolean {
+    const now = this.nowMs();
+    for (const [k, until] of this.seenJti) {
+      if (until >= now && this.seenJti.size < MAX_SEEN_JTI) break;
+      this.seenJti.delete(k);
+    }
+    const key = `${clientId.toLowerCase()} ${jti}`;
+    const until = this.seenJti.get(key);
+    if (until !== undefined && until >= now) return false;
+    this.seenJti.set(key, untilMs);
+    return true;
   }
 
   /** Domains the tenant knows: its own and those of its users. */

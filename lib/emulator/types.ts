@@ -23,6 +23,13 @@ export interface EmulatorClient {
   allowPublicClientFlows?: boolean;
   /** App roles put in the `roles` claim of app-only tokens (default: none, so no claim). */
   roles?: string[];
+  /**
+   * Registered certificates (one RSA X.509 PEM each; an expired one is accepted here and refused when
+   * used). Present: a confidential client that may authenticate with a signed client assertion
+   * (`client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`), found by its
+   * header's `x5t` (SHA-1 thumbprint) or `x5t#S256` (SHA-256), alongside or instead of `secret`.
+   */
+  certificates?: Array<string | Buffer>;
 }
 
 export interface EmulatorOptions {
@@ -52,6 +59,12 @@ export interface EmulatorOptions {
    * (each redemption still returns a new one).
    */
   singleUseRefreshTokens?: boolean;
+  /**
+   * Strict client assertions: a `jti` a client already used (within the assertion's lifetime) is
+   * refused with invalid_client AADSTS50013, and an assertion without `jti` is malformed. Default
+   * false: like AAD, a replayed assertion is accepted (Microsoft's clients reuse one for minutes).
+   */
+  rejectReplayedJti?: boolean;
   /** Receives one line when the server listens (bind address, loopback or not). Default: silent. */
   log?: (line: string) => void;
 }

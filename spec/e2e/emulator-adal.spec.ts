@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import adal from 'adal-node';
 import { decodeJwt } from 'jose';
+import { createSelfSignedCertificate } from '../../lib/emulator/certificate.js';
 import { startEmulator, type EmulatorHandle } from '../../lib/emulator/index.js';
 import { testTls, trustingAgent } from '../support/emulator-tls.js';
 
@@ -13,6 +14,11 @@ const CONF_ID = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
 const CONF_SECRET = 'clientSecret*&^(?&';
 const TENANT = 'fabrikam.onmicrosoft.com';
 const USER = { username: 'svc-lcs@fabrikam.onmicrosoft.com', password: 'P@ss w0rd&=?' };
+const CERT_ID = '2c3d4e5f-6a7b-4c8d-9e0f-a1b2c3d4e5f6';
+// generated once per run with the emulator's own generator: node:crypto only, no openssl
+const CERT = createSelfSignedCertificate({ commonName: 'adal-node client' });
+const EXPIRED = createSelfSignedCertificate({ commonName: 'expired', notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+const OTHER_KEY = createSelfSignedCertificate({ commonName: 'someone else' }).privateKeyPem;
 
 type TokenResult = adal.TokenResponse;
 type Ctx = InstanceType<typeof adal.AuthenticationContext>;
@@ -29,6 +35,7 @@ describe('adal-node against the emulator (https)', () => {
       clients: [
         { clientId: PUBLIC_ID, allowPublicClientFlows: true },
         { clientId: CONF_ID, secret: CONF_SECRET },
+        { clientId: CERT_ID, certificates: [CERT.certificatePem, EXPIRED.certificatePem] },
       ],
       deviceCodeIntervalSeconds: 1,
       deviceCodeLifetimeSeconds: 30,
@@ -104,6 +111,49 @@ describe('adal-node against the emulator (https)', () => {
     assert.ok(polls.length >= 2, 'ADAL polled while pending');
     assert.equal(polls[0]!.form['code'], '[redacted]', 'ADAL sends the device code in `code`');
     assert.equal(polls[0]!.form['resource'], RESOURCE);
+  });
+
+  it('acquireTokenWithClientCertificate: ADAL\'s RS256 assertion (x5t from the hex thumbprint) gets an app-only token', async () => {
+    const res = (await call<unknown>((cb) =>
+      context(TENANT).acquireTokenWithClientCertificate(ODATA, CERT_ID, CERT.privateKeyPem, CERT.sha1Thumbprint, cb as never),
+    )) as TokenResult;
+    assert.equal(res.resource, ODATA);
+    const claims = decodeJwt(res.accessToken);
+    assert.equal(claims.appid, CERT_ID);
+    assert.equal(claims.appidacr, '2', 'authenticated with a certificate');
+    const sent = emu.requests.at(-1)!;
+    assert.equal(sent.form['client_assertion_type'], 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    assert.equal(sent.form['client_assertion'], '[redacted]');
+    assert.equal(sent.form['client_secret'], undefined);
+  });
+
+  const certError = (tenant: string, key: string, thumbprint: string, ctx = context(tenant)) =>
+    call<unknown>((cb) => ctx.acquireTokenWithClientCertificate(ODATA, CERT_ID, key, thumbprint, cb as never));
+  const refusedWith = (code: number, text: RegExp) => (err: Error & { response?: { error?: string; error_codes?: number[]; error_description?: string } }) => {
+    assert.match(err.message, /Get Token request returned http error: 401/);
+    assert.equal(err.response?.error, 'invalid_client');
+    assert.deepEqual(err.response?.error_codes, [code]);
+    assert.match(String(err.response?.error_description), text);
+    return true;
+  };
+
+  it('a wrong private key for the registered thumbprint: ADAL surfaces AADSTS700027 (signature)', async () => {
+    await assert.rejects(certError(TENANT, OTHER_KEY, CERT.sha1Thumbprint), refusedWith(700027, /The provided signature value did not match/));
+  });
+
+  it('an expired registered certificate: ADAL surfaces AADSTS700027 (key expired)', async () => {
+    await assert.rejects(certError(TENANT, EXPIRED.privateKeyPem, EXPIRED.sha1Thumbprint), refusedWith(700027, /The key used is expired\./));
+  });
+
+  it('a client clock an hour behind the authority: ADAL\'s assertion is outside its window, AADSTS700024', async () => {
+    const ahead = await startEmulator({ tls: testTls, tenantDomain: TENANT, clockOffsetSeconds: 3600, clients: [{ clientId: CERT_ID, certificates: [CERT.certificatePem] }] });
+    try {
+      const ctx = new adal.AuthenticationContext(`${ahead.url}/${TENANT}`, false, new adal.MemoryCache());
+      ctx.options = { http: { httpsAgent: agent } };
+      await assert.rejects(certError(TENANT, CERT.privateKeyPem, CERT.sha1Thumbprint, ctx), refusedWith(700024, /Client assertion is not within its valid time range/));
+    } finally {
+      await ahead.stop();
+    }
   });
 
   it('a wrong password surfaces ADAL\'s error with AADSTS50126', async () => {
