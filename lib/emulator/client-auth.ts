@@ -13,11 +13,12 @@ export type ClientCheck = { client: EmulatorClient; auth: ClientAuthMethod } | {
 
 /**
  * What a grant accepts without a credential:
- * - `public-flows`: password, refresh, device code: a client with "Allow public client flows";
+ * - `public-flows`: password, device code: a client with "Allow public client flows";
  * - `public-client`: authorization code: a client that has no credential registered at all;
+ * - `refresh`: either of those (a desktop app refreshes what its browser sign-in got);
  * - `confidential`: client credentials: nobody.
  */
-export type CredentialRule = 'public-flows' | 'public-client' | 'confidential';
+export type CredentialRule = 'public-flows' | 'public-client' | 'refresh' | 'confidential';
 
 export function authenticateClient(ctx: RequestContext, rule: CredentialRule, tenantLabel: string): ClientCheck {
   const { form, state, errors } = ctx;
@@ -44,6 +45,7 @@ export function authenticateClient(ctx: RequestContext, rule: CredentialRule, te
     if (client.secret === undefined || !sameSecret(secret, client.secret)) return { error: AADSTS.wrongSecret(errors, client.clientId) };
     return { client, auth: 'secret' };
   }
-  const allowed = rule === 'public-flows' ? client.allowPublicClientFlows === true : rule === 'public-client' ? state.isPublicClient(client) : false;
+  const flows = client.allowPublicClientFlows === true;
+  const allowed = rule === 'public-flows' ? flows : rule === 'public-client' ? state.isPublicClient(client) : rule === 'refresh' ? flows || state.isPublicClient(client) : false;
   return allowed ? { client, auth: 'none' } : { error: AADSTS.secretRequired(errors) };
 }

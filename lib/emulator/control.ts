@@ -1,4 +1,6 @@
-// Test-only control routes under /_emulator/ (device codes, faults, refresh tokens, request log). Never returns a secret.
+// Test-only control routes under /_emulator/ (device codes, faults, refresh tokens, request log, sign-in completion).
+// Never returns a secret it was given.
+import { completeAuthorization } from './authorize.js';
 import { json, methodNotAllowed, notFound, type RequestContext } from './context.js';
 import { ControlInputError, faultFromJson } from './control-faults.js';
 import type { EmulatorResponse } from './types.js';
@@ -29,7 +31,7 @@ function usernameFrom(body: Body): string | undefined | { error: string } {
   return typeof u === 'string' && u !== '' ? u : { error: 'username must be a non-empty string.' };
 }
 
-export function controlRoute(ctx: RequestContext, rest: string[]): EmulatorResponse {
+export async function controlRoute(ctx: RequestContext, rest: string[]): Promise<EmulatorResponse> {
   const { state, control, method } = ctx;
   const [area, id, action] = rest;
   const body = method === 'POST' ? readJson(ctx) : {};
@@ -78,12 +80,29 @@ export function controlRoute(ctx: RequestContext, rest: string[]): EmulatorRespo
     const n = state.markRefreshTokens(id === 'revoke' ? 'revoked' : 'inactive', username);
     return json(200, { [id === 'revoke' ? 'revoked' : 'expired']: n });
   }
+  if (area === 'authorize' && id === 'complete' && rest.length === 2) {
+    // completeAuthorization() for an emulator in another process (the CLI's); the answer is the redirect URL
+    if (method !== 'POST') return methodNotAllowed(ctx, 'POST');
+    const { url, ...options } = body;
+    if (typeof url !== 'string') return bad('url must be the authorize URL, as a string.');
+    try {
+      return json(200, { redirectUrl: await completeAuthorization(state, ctx.origin, url, options) });
+    } catch (e) {
+      return bad((e as Error).message);
+    }
+  }
   if (area === 'config' && rest.length === 1 && method === 'GET') {
     return json(200, {
       tenantId: state.tenantId,
       tenantDomain: state.tenantDomain,
       users: state.users.map((u) => ({ username: u.username, oid: u.oid, mfaRequired: !!u.mfaRequired, locked: !!u.locked, federated: !!u.federated })),
-      clients: [...state.clients.values()].map((c) => ({ clientId: c.clientId, confidential: c.secret !== undefined, allowPublicClientFlows: !!c.allowPublicClientFlows })),
+      clients: [...state.clients.values()].map((c) => ({
+        clientId: c.clientId,
+        confidential: !state.isPublicClient(c),
+        allowPublicClientFlows: !!c.allowPublicClientFlows,
+        certificateThumbprints: state.certificatesOf(c).map((k) => k.sha1Hex),
+        ...(c.redirectUris ? { redirectUris: c.redirectUris } : {}),
+      })),
     });
   }
   return notFound(ctx);

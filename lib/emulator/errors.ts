@@ -107,6 +107,42 @@ export const AADSTS = {
     aadError(c, 'authorization_declined', 65004, 'User declined to consent to access the app.'),
   slowDown: (c: ErrorContext) =>
     aadError(c, 'slow_down', 70016, 'OAuth 2.0 device flow error. Polling too frequently; slow down.'),
+  // --- authorization code + PKCE (PROTOCOL.md §14.6) ---
+  noReplyAddress: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 900971, 'No reply address provided.'),
+  replyNotAbsolute: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90102, "'redirect_uri' value must be a valid absolute URI."),
+  replyNotRegistered: (c: ErrorContext, redirectUri: string, clientId: string) =>
+    aadError(c, 'invalid_request', 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`),
+  unsupportedResponseType: (c: ErrorContext, responseType: string) =>
+    aadError(c, 'unsupported_response_type', 70005, `response_type '${responseType}' is not enabled for the application.`),
+  unsupportedResponseMode: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 70007, "The application requested an unsupported value of 'response_mode'; use 'query', 'fragment' or 'form_post'."),
+  badPrompt: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90023, "Invalid request. Unsupported 'prompt' value."),
+  badChallengeMethod: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50149, "The code_challenge_method is not valid. Supported values are 'S256' and 'plain'."),
+  badChallenge: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50147, 'The size of the code challenge parameter is not valid.'),
+  loginRequired: (c: ErrorContext) =>
+    aadError(c, 'login_required', 50058, 'A silent sign-in request was sent but no user is signed in.'),
+  userCancelled: (c: ErrorContext) =>
+    aadError(c, 'access_denied', 65004, 'User declined to consent to access the app.'),
+  mfaDenied: (c: ErrorContext) =>
+    aadError(c, 'access_denied', 500121, 'Authentication failed during strong authentication request.'),
+  flowExpired: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50089, 'Authentication failed due to flow token expired. Start the sign-in again from the application.'),
+  codeRedeemed: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
+  codeOtherTenant: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 700005, 'Provided Authorization Code is intended to use against other tenant, thus rejected.'),
+  codeReplyMismatch: (c: ErrorContext, sent: string, authorized: string) =>
+    aadError(c, 'invalid_grant', 50011, `The reply address '${sent}' does not match the reply address '${authorized}' provided when requesting Authorization code.`),
+  codeMismatch: (c: ErrorContext, detail: string) =>
+    aadError(c, 'invalid_grant', 70000, `Provided grant is invalid or malformed. ${detail}`),
+  verifierMismatch: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'),
+
   // --- client assertions (certificate credentials, PROTOCOL.md §15.5) ---
   bothCredentials: (c: ErrorContext) =>
     aadError(c, 'invalid_request', 90023, "The request must carry only one client credential: 'client_secret' or 'client_assertion', not both."),

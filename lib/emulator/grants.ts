@@ -1,6 +1,8 @@
-// POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token and client_credentials. Device code lives in devicecode.ts.
+// POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token and client_credentials. Device code and
+// authorization code live in devicecode.ts and authcode-grant.ts.
 import { AADSTS } from './errors.js';
 import { fromAadError, type RequestContext } from './context.js';
+import { authorizationCodeGrant } from './authcode-grant.js';
 import { authenticateClient } from './client-auth.js';
 import { issueTokenResponse, wantsIdToken } from './issue.js';
 import { sameSecret } from './state.js';
@@ -19,6 +21,8 @@ export async function tokenEndpoint(ctx: RequestContext, tenantSegment: string):
       return refreshTokenGrant(ctx, tenantSegment);
     case 'client_credentials':
       return clientCredentialsGrant(ctx, tenantSegment);
+    case 'authorization_code':
+      return authorizationCodeGrant(ctx, tenantSegment);
     case 'device_code':
     case DEVICE_CODE_URN:
       return pollDeviceCode(ctx, tenantSegment);
@@ -49,7 +53,7 @@ async function refreshTokenGrant(ctx: RequestContext, tenant: string): Promise<E
   const { form, state, errors } = ctx;
   if (!form['client_id']) return fromAadError(AADSTS.missingParameter(errors, 'client_id'));
   if (!form['refresh_token']) return fromAadError(AADSTS.missingParameter(errors, 'refresh_token'));
-  const auth = authenticateClient(ctx, 'public-flows', tenant);
+  const auth = authenticateClient(ctx, 'refresh', tenant);
   if ('error' in auth) return fromAadError(auth.error);
   const rt = state.findRefreshToken(form['refresh_token']!);
   if (!rt) return fromAadError(AADSTS.badGrant(errors));

@@ -1,4 +1,5 @@
 // The AAD v1 emulator's public surface: startEmulator(), the demo defaults, fault shortcuts, the types. Re-exports and wiring only.
+import { completeAuthorization } from './authorize.js';
 import { checkOptions } from './options.js';
 import { startServer } from './server.js';
 import { EmulatorState } from './state.js';
@@ -8,7 +9,10 @@ import type { EmulatorHandle, EmulatorOptions } from './types.js';
 export { EMULATOR_DEMO } from './state.js';
 export { faults, matchers } from './faults.js';
 export { CONTROL_PREFIX } from './control.js';
+export { createSelfSignedCertificate } from './certificate.js';
+export type { SelfSignedCertificate, SelfSignedCertificateOptions } from './certificate.js';
 export type {
+  CompleteAuthorizationOptions,
   EmulatorClient,
   EmulatorHandle,
   EmulatorOptions,
@@ -19,7 +23,7 @@ export type {
 } from './types.js';
 
 /**
- * Starts a local AAD v1 authority (token, devicecode, UserRealm, discovery, JWKS, /devicelogin).
+ * Starts a local AAD v1 authority (token, devicecode, authorize, UserRealm, discovery, JWKS, /devicelogin).
  * Listens on 127.0.0.1 and a free port unless told otherwise.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
@@ -40,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stop: () => server.stop(),
     approveDeviceCode: (userCode, username) => state.settleDeviceCode(userCode, 'approved', username),
     declineDeviceCode: (userCode) => state.settleDeviceCode(userCode, 'declined'),
+    completeAuthorization: (authorizeUrl, options) => completeAuthorization(state, server.origin, authorizeUrl, options),
     inject: (fault, count = 1) => server.faults.add(fault, count),
     clearFaults: () => server.faults.clear(),
     revokeRefreshTokens: (username) => state.markRefreshTokens('revoked', username),

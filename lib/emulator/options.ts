@@ -32,6 +32,18 @@ function checkClient(c: EmulatorClient, i: number): void {
   if (c.roles !== undefined && !(Array.isArray(c.roles) && c.roles.every((r) => typeof r === 'string' && r !== ''))) {
     fail(`clients[${i}].roles must be an array of non-empty strings`);
   }
+  if (c.redirectUris !== undefined) {
+    if (!Array.isArray(c.redirectUris)) fail(`clients[${i}].redirectUris must be an array of absolute URIs`);
+    c.redirectUris.forEach((u, j) => {
+      let ok = false;
+      try {
+        ok = typeof u === 'string' && !new URL(u).hash;
+      } catch {
+        ok = false;
+      }
+      if (!ok) fail(`clients[${i}].redirectUris[${j}] must be an absolute URI without a fragment, got ${JSON.stringify(u)}`);
+    });
+  }
   if (c.certificates !== undefined) {
     if (!Array.isArray(c.certificates)) fail(`clients[${i}].certificates must be an array of PEM certificates`);
     c.certificates.forEach((pem, j) => registerCertificate(pem, `clients[${i}].certificates[${j}]`));

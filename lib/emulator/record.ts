@@ -10,6 +10,8 @@ const SECRET_FIELDS = new Set([
   'refresh_token',
   'code',
   'code_verifier',
+  // the sign-in pages' hidden field: at the MFA step it alone would complete a sign-in
+  'flow',
   'device_code',
   'assertion',
   'client_assertion',

@@ -6,6 +6,8 @@ import { correlationIdFor } from './errors.js';
 import { CONTROL_PREFIX, controlRoute } from './control.js';
 import { JSON_HEADERS, json, methodNotAllowed, notFound, fromAadError, type ControlHooks, type RequestContext } from './context.js';
 import { AADSTS } from './errors.js';
+import { createAuthorize } from './authorize.js';
+import { errorPage as authorizeErrorPage } from './authorize-pages.js';
 import { createDeviceLogin } from './devicelogin.js';
 import { deviceCodeEndpoint } from './devicecode.js';
 import { errorPage, jwks, openidConfiguration, userRealm } from './discovery.js';
@@ -43,6 +45,7 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
   const log = new RequestLog();
   const delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const deviceLogin = createDeviceLogin();
+  const authorize = createAuthorize();
   let origin = '';
   const control: ControlHooks = {
     inject: (f, c) => faultQueue.add(f, c),
@@ -82,7 +85,7 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     }
     const ctx: RequestContext = { method: req.method ?? 'GET', url, segments, headers, form, rawBody, origin, state, minter, errors, control };
 
-    if (segments[0] === CONTROL_PREFIX) return send(res, controlRoute(ctx, segments.slice(1)));
+    if (segments[0] === CONTROL_PREFIX) return send(res, await controlRoute(ctx, segments.slice(1)));
 
     const recorded = recordRequest(ctx.method, url, headers, form);
     log.add(recorded);
@@ -120,6 +123,10 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     if (n === 3 && lower[1] === 'userrealm') {
       if (ctx.method !== 'GET') return methodNotAllowed(ctx, 'GET');
       return userRealm(ctx, third);
+    }
+    if (n === 3 && lower[1] === 'oauth2' && lower[2] === 'authorize') {
+      // the browser's endpoint: an unknown tenant is an error page, not JSON
+      return kind ? authorize(ctx, first) : authorizeErrorPage(AADSTS.unknownTenant(ctx.errors, first));
     }
     const known =
       (n === 3 && lower[1] === 'oauth2' && (lower[2] === 'token' || lower[2] === 'devicecode')) ||

@@ -1,5 +1,6 @@
 // The emulator's directory and grants: tenant, users, clients, refresh tokens, device codes, server clock. No HTTP.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AuthCodeStore } from './authcodes.js';
 import { registerCertificate, type RegisteredCertificate } from './client-certificates.js';
 import { DeviceCodeStore, type DeviceCodeRecord } from './devicecodes.js';
 import { EMULATOR_DEMO } from './demo.js';
@@ -85,6 +86,7 @@ export class EmulatorState {
   readonly clockOffsetMs: number;
   readonly singleUseRefreshTokens: boolean;
   readonly rejectReplayedJti: boolean;
+  readonly authCodes = new AuthCodeStore(() => this.nowMs());
   private readonly certificates = new Map<string, RegisteredCertificate[]>();
   /** Seen assertion ids ("client jti") and until when they matter; only with rejectReplayedJti. */
   private readonly seenJti = new Map<string, number>();

@@ -30,6 +30,12 @@ export interface EmulatorClient {
    * header's `x5t` (SHA-1 thumbprint) or `x5t#S256` (SHA-256), alongside or instead of `secret`.
    */
   certificates?: Array<string | Buffer>;
+  /**
+   * Redirect URIs registered for the browser sign-in (/oauth2/authorize). A loopback `http://localhost`
+   * or `http://127.0.0.1` URI matches any port (AAD's localhost exception); others match exactly.
+   * Default: any `http://localhost[:port][/path]` or `http://127.0.0.1[:port][/path]`.
+   */
+  redirectUris?: string[];
 }
 
 export interface EmulatorOptions {
@@ -103,6 +109,16 @@ export interface Fault {
   rewrite?: (response: EmulatorResponse) => EmulatorResponse;
 }
 
+/** How `completeAuthorization()` answers the sign-in pages. */
+export interface CompleteAuthorizationOptions {
+  /** Who signs in (default: the first user). */
+  username?: string;
+  /** Checked when given (a wrong one rejects with AADSTS50126); skipped when not. */
+  password?: string;
+  /** Press Cancel instead: the redirect carries error=access_denied (AADSTS65004). */
+  decline?: boolean;
+}
+
 /** What `startEmulator` resolves to. */
 export interface EmulatorHandle {
   /** Bare origin, e.g. `https://127.0.0.1:50123`; usable as `authorityHost`. */
@@ -117,6 +133,17 @@ export interface EmulatorHandle {
   approveDeviceCode(userCode: string, username?: string): boolean;
   /** Declines a pending device code. Returns false if unknown or not pending. */
   declineDeviceCode(userCode: string): boolean;
+  /**
+   * Completes a browser sign-in without a browser: runs the checks of `/{tenant}/oauth2/authorize` on
+   * `authorizeUrl` (path and query; the origin is not checked), signs in as `username` (an MFA user's
+   * approval step approved), and resolves with the URL the page would have redirected the browser to:
+   * `redirect_uri` with `code`, `session_state` and `state`, or with `error` (e.g. access_denied,
+   * login_required). For response_mode=form_post the fields are in the URL's query; for fragment, in
+   * its fragment. Rejects (an Error whose message holds the AADSTS code, `aadsts` property) where the
+   * pages stop on an error page: unknown client (700016), redirect URI not allowed (50011), unknown
+   * user (50034), locked user (50053), wrong password (50126).
+   */
+  completeAuthorization(authorizeUrl: string, options?: CompleteAuthorizationOptions): Promise<string>;
   /** Applies `fault` to the next `count` matching requests. */
   inject(fault: Fault, count?: number): void;
   /** Drops every fault not yet used. */
