@@ -15,6 +15,9 @@ const CONF_SECRET = 'clientSecret*&^(?&';
 const TENANT = 'fabrikam.onmicrosoft.com';
 const USER = { username: 'svc-lcs@fabrikam.onmicrosoft.com', password: 'P@ss w0rd&=?' };
 const CERT_ID = '2c3d4e5f-6a7b-4c8d-9e0f-a1b2c3d4e5f6';
+const NATIVE_ID = '3d4e5f6a-7b8c-4d9e-8f0a-b1c2d3e4f5a6';
+const REDIRECT = 'http://localhost:8400/';
+const MFA_USER = { username: 'mfa@fabrikam.onmicrosoft.com', password: 'Mfa P@ss 2', mfaRequired: true };
 // generated once per run with the emulator's own generator: node:crypto only, no openssl
 const CERT = createSelfSignedCertificate({ commonName: 'adal-node client' });
 const EXPIRED = createSelfSignedCertificate({ commonName: 'expired', notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
@@ -31,8 +34,9 @@ describe('adal-node against the emulator (https)', () => {
     emu = await startEmulator({
       tls: testTls,
       tenantDomain: TENANT,
-      users: [USER],
+      users: [USER, MFA_USER],
       clients: [
+        { clientId: NATIVE_ID },
         { clientId: PUBLIC_ID, allowPublicClientFlows: true },
         { clientId: CONF_ID, secret: CONF_SECRET },
         { clientId: CERT_ID, certificates: [CERT.certificatePem, EXPIRED.certificatePem] },
@@ -154,6 +158,45 @@ describe('adal-node against the emulator (https)', () => {
     } finally {
       await ahead.stop();
     }
+  });
+
+  /** The browser leg without a browser: ADAL has no authorize-URL builder and no PKCE, so no challenge. */
+  async function authorizationCode(clientId: string, username: string): Promise<string> {
+    const authorize = new URL(`${emu.url}/${TENANT}/oauth2/authorize`);
+    for (const [k, v] of Object.entries({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, resource: RESOURCE, state: 'adal-state' })) authorize.searchParams.set(k, v);
+    const redirect = new URL(await emu.completeAuthorization(authorize.href, { username }));
+    assert.equal(redirect.searchParams.get('state'), 'adal-state');
+    return redirect.searchParams.get('code')!;
+  }
+
+  it('acquireTokenWithAuthorizationCode: a public client redeems a code (ADAL sends an empty client_secret=)', async () => {
+    const code = await authorizationCode(NATIVE_ID, USER.username);
+    const ctx = context(TENANT);
+    const res = (await call<unknown>((cb) => ctx.acquireTokenWithAuthorizationCode(code, REDIRECT, RESOURCE, NATIVE_ID, undefined as never, cb as never))) as TokenResult;
+    assert.equal(res.resource, RESOURCE);
+    assert.equal(res.userId, USER.username);
+    assert.ok(res.refreshToken);
+    assert.deepEqual(decodeJwt(res.accessToken).amr, ['pwd']);
+    const sent = emu.requests.at(-1)!;
+    assert.equal(sent.form['grant_type'], 'authorization_code');
+    assert.equal(sent.form['code'], '[redacted]');
+    assert.equal(sent.form['code_verifier'], undefined, 'ADAL sends no PKCE verifier');
+    await assert.rejects(
+      call<unknown>((cb) => context(TENANT).acquireTokenWithAuthorizationCode(code, REDIRECT, RESOURCE, NATIVE_ID, undefined as never, cb as never)),
+      (err: Error & { response?: { error_codes?: number[] } }) => {
+        assert.deepEqual(err.response?.error_codes, [54005], 'a code is single-use');
+        return true;
+      },
+    );
+  });
+
+  it('acquireTokenWithAuthorizationCode: a confidential client redeems an MFA user\'s code with its secret', async () => {
+    const code = await authorizationCode(CONF_ID, MFA_USER.username);
+    const res = (await call<unknown>((cb) => context(TENANT).acquireTokenWithAuthorizationCode(code, REDIRECT, RESOURCE, CONF_ID, CONF_SECRET, cb as never))) as TokenResult;
+    assert.equal(res.userId, MFA_USER.username);
+    const claims = decodeJwt(res.accessToken);
+    assert.deepEqual(claims.amr, ['pwd', 'mfa']);
+    assert.equal(claims.appidacr, '1');
   });
 
   it('a wrong password surfaces ADAL\'s error with AADSTS50126', async () => {
