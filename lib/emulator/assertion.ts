@@ -1,5 +1,4 @@
-// Verifies a client assertion (RFC 7523 JWT, PROTOCOL.md §15): header, registered certificate by x5t or
-// x5t#S256, RS256/PS256 signature, then iss/sub/aud/exp/nbf/jti. Returns the AADSTS error or nothing.
+// Verifies a client assertion (PROTOCOL.md §15): key by x5t/x5t#S256, RS256/PS256 signature, then iss/sub/aud/exp/nbf/jti. Does not pick the client.
 import { constants, verify } from 'node:crypto';
 import { AADSTS, type AadError } from './errors.js';
 import type { RequestContext } from './context.js';

@@ -1,5 +1,4 @@
-// grant_type=authorization_code on POST /{tenant}/oauth2/token (PROTOCOL.md §14.4): the code's bindings
-// (client, tenant path, redirect_uri, resource), single use, ten minutes, PKCE. Not the authorize leg.
+// grant_type=authorization_code: the code's bindings (client, tenant, redirect_uri, resource), single use, expiry, PKCE. Not the authorize leg.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { authenticateClient } from './client-auth.js';
 import { fromAadError, type RequestContext } from './context.js';

@@ -1,5 +1,4 @@
-// Authorization codes of one emulator: issued after a sign-in, found by the code's SHA-256, single-use,
-// ten minutes, forgotten from the head. No HTTP, no redemption rules.
+// Authorization codes: issued, found by SHA-256, single-use, ten minutes, forgotten from the head. No HTTP, no redemption rules.
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Doc v2-code gives about ten minutes (UNCONFIRMED for v1, PROTOCOL.md §14.3). */

@@ -1,5 +1,4 @@
-// The HTML of the browser sign-in (/oauth2/authorize): sign-in, MFA approval, error page, form_post
-// page, and the redirect back to the application. Plain forms, no JavaScript needed. No decisions.
+// The HTML of the browser sign-in (sign-in, MFA approval, error, form_post) and the redirect back. Plain forms, no JS needed; no decisions.
 import { esc, html } from './context.js';
 import type { AadError } from './errors.js';
 import type { RedirectTarget } from './authorize-request.js';

@@ -1,5 +1,4 @@
-// The query of GET /{tenant}/oauth2/authorize checked as ESTS does (PROTOCOL.md §14.1): what earns an
-// error page (no redirect), what earns an error redirect, or the accepted request. No HTML, no sign-in.
+// Checks an /oauth2/authorize query as ESTS does: error page (no redirect), error redirect, or the accepted request. No HTML, no sign-in.
 import { AADSTS, type AadError, type ErrorContext } from './errors.js';
 import type { EmulatorState } from './state.js';
 import type { EmulatorClient } from './types.js';

@@ -1,6 +1,4 @@
-// GET/POST /{tenant}/oauth2/authorize: the browser sign-in (password, an approval step for mfaRequired
-// users, Cancel on every step) ending in a redirect with a code; completeAuthorization() does the same
-// without a browser. Not the token leg (authcode-grant.ts).
+// The browser sign-in steps (password, MFA approval, Cancel) ending in a redirect with a code, and completeAuthorization(). Not the token leg.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkAuthorizeRequest, type AuthorizeRequest } from './authorize-request.js';
 import { errorFields, errorPage, mfaPage, redirectResponse, redirectUrl, signInPage } from './authorize-pages.js';

@@ -1,5 +1,4 @@
-// createSelfSignedCertificate(): an RSA key and a self-signed X.509 v3 certificate (sha256WithRSAEncryption)
-// built as DER with node:crypto only, for the emulator's --tls and for client-certificate tests. Not a CA tool.
+// createSelfSignedCertificate(): an RSA key and a self-signed X.509 v3 certificate built as DER with node:crypto only. Not a CA tool.
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { bitString, boolean, explicit, implicit, integer, ipAddressBytes, nullValue, octetString, oid, sequence, set, time, utf8String } from './der.js';
 

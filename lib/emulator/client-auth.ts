@@ -1,5 +1,4 @@
-// Client authentication for every grant: find the client, then a secret, a certificate assertion or no
-// credential, by the client's registration and what the grant allows. Not the grants themselves.
+// Client authentication for every grant: no credential, a secret or a certificate assertion, by registration and grant. Not the grants.
 import { verifyClientAssertion } from './assertion.js';
 import type { RequestContext } from './context.js';
 import { AADSTS, JWT_BEARER, type AadError } from './errors.js';

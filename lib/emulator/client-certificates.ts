@@ -1,5 +1,4 @@
-// The certificates registered for a client: parsed once at start (X.509 PEM, RSA), found by SHA-1 or SHA-256
-// thumbprint. Does not verify assertions.
+// A client's registered certificates: parsed once (one RSA X.509 PEM each), found by SHA-1/SHA-256 thumbprint. Verifies nothing.
 import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
 
 export interface RegisteredCertificate {

@@ -1,5 +1,4 @@
-// The JSON of POST /_emulator/faults turned into a Fault, checked strictly: a bad request is refused with a
-// message and queues nothing. Not the routing, not the queue.
+// POST /_emulator/faults JSON turned into a Fault, checked strictly: bad input is refused with a message, nothing queued. Not the routing.
 import { delayProblem, headersProblem, isPlainObject, shown, statusProblem } from './fault-check.js';
 import { faults, matchers } from './faults.js';
 import type { Fault, RecordedRequest } from './types.js';

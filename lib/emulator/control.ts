@@ -1,5 +1,4 @@
-// Test-only control routes under /_emulator/ (device codes, faults, refresh tokens, request log, sign-in completion).
-// Never returns a secret it was given.
+// Test-only control routes under /_emulator/ (device codes, faults, refresh tokens, request log, sign-in completion). Never returns a given secret.
 import { completeAuthorization } from './authorize.js';
 import { json, methodNotAllowed, notFound, type RequestContext } from './context.js';
 import { ControlInputError, faultFromJson } from './control-faults.js';

@@ -1,5 +1,4 @@
-// Minimal DER (ITU-T X.690) encoders for a self-signed X.509 certificate: lengths, TLVs and the few
-// universal types a certificate uses. No parser, no other ASN.1.
+// Minimal DER (X.690) encoders for a self-signed certificate: TLVs and the few universal types it uses. No parser.
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** Tag, definite length (short or long form), content. */

@@ -1,5 +1,4 @@
-// Device codes of one emulator: issue, find by user code or by device code in O(1), settle, forget the
-// expired ones from the head of the queue. No HTTP, no auto-approval policy.
+// Device codes: issue, find by user code or device code in O(1), forget expired ones from the head. No HTTP, no auto-approval.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 export interface DeviceCodeRecord {

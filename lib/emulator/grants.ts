@@ -1,5 +1,4 @@
-// POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token and client_credentials. Device code and
-// authorization code live in devicecode.ts and authcode-grant.ts.
+// POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token, client_credentials here. Device and auth code elsewhere.
 import { AADSTS } from './errors.js';
 import { fromAadError, type RequestContext } from './context.js';
 import { authorizationCodeGrant } from './authcode-grant.js';

@@ -1,5 +1,4 @@
-// The request log: method, path, headers and form with every secret replaced by [redacted], long values
-// cut, bounded by count and by total size (oldest evicted). Does not decide what is logged.
+// The request log: secrets redacted, long values cut, bounded by count and by total size (oldest evicted). Does not decide what is logged.
 import type { RecordedRequest } from './types.js';
 
 export const REDACTED = '[redacted]';

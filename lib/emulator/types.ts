@@ -4,9 +4,12 @@
 export interface EmulatorUser {
   username: string;
   password: string;
-  /** Password sign-in (ROPC) fails with AADSTS50076; the device-code page still lets the user in. */
+  /**
+   * Password sign-in (ROPC) fails with AADSTS50076; the browser sign-in adds an approval step ("Approve
+   * sign-in request") and the device-code page lets the user in; their tokens say amr ['pwd', 'mfa'].
+   */
   mfaRequired?: boolean;
-  /** Every sign-in fails with AADSTS50053. */
+  /** Every sign-in fails with AADSTS50053 (the browser pages show it as an error on the page). */
   locked?: boolean;
   /** UserRealm answers Federated; a direct password grant fails with AADSTS50126, as ESTS does. */
   federated?: boolean;
@@ -98,7 +101,10 @@ export interface EmulatorResponse {
 /**
  * A fault for the next `count` matching requests (any route but `/_emulator/` by default).
  * With `status` or `body` it replaces the real answer; with only `delayMs`/`headers` it delays or
- * decorates the real answer; `rewrite` post-processes the real answer.
+ * decorates the real answer; `rewrite` post-processes the real answer. `inject()` checks it first
+ * (TypeError, nothing queued): only these keys, `status` 200-599, `delayMs` 0-600000, header names
+ * and values that fit in a header line, functions for `match` and `rewrite`. A `match` that throws
+ * drops its fault; a `rewrite` that throws leaves the real answer.
  */
 export interface Fault {
   status?: number;

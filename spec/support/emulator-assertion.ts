@@ -1,5 +1,4 @@
-// Test-only client assertions (RFC 7523 JWTs) for the emulator specs, signed with jose: the claims and header a
-// Microsoft client sends, each overridable or removable to build the failure cases. Tests only.
+// Test-only client assertions (RFC 7523 JWTs, signed with jose) as Microsoft clients send them, each part overridable. Tests only.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
 

@@ -1,5 +1,4 @@
-// Test-only helpers for the emulator's browser sign-in over plain HTTP (no JavaScript needed): PKCE pairs,
-// authorize URLs, reading the pages' stable elements and posting their forms. Tests only.
+// Test-only helpers for the browser sign-in over plain HTTP: PKCE pairs, authorize URLs, the pages' elements and forms. Tests only.
 import { createHash, randomBytes } from 'node:crypto';
 import { postForm, type RawResponse } from './emulator-http.js';
 
