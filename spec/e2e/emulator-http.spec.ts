@@ -736,5 +736,17 @@ describe('emulator: defaults and lifecycle', () => {
       name: 'TypeError',
       message: 'startEmulator(): singleUseRefreshTokens must be a boolean, got string',
     });
+    const bad: Array<[Parameters<typeof startEmulator>[0], string]> = [
+      [{ clients: [{ clientId: PUB, redirectUris: ['/relative'] }] }, 'clients[0].redirectUris[0] must be an absolute URI without a fragment, got "/relative"'],
+      [{ clients: [{ clientId: PUB, redirectUris: ['http://localhost/#x'] }] }, 'clients[0].redirectUris[0] must be an absolute URI without a fragment, got "http://localhost/#x"'],
+      [{ clients: [{ clientId: PUB, redirectUris: 'http://localhost' as never }] }, 'clients[0].redirectUris must be an array of absolute URIs'],
+      [{ clients: [{ clientId: '' }] }, 'clients[0].clientId must be a non-empty string'],
+      [{ clients: [{ clientId: PUB, secret: 42 as never }] }, 'clients[0].secret must be a non-empty string'],
+      [{ users: [{ username: 'a@b.c', password: 'x', mfaRequired: 'yes' as never }] }, 'users[0].mfaRequired must be a boolean, got string'],
+      [{ users: [] }, 'users must be a non-empty array'],
+    ];
+    for (const [options, message] of bad) {
+      await assert.rejects(startEmulator(options), { name: 'TypeError', message: `startEmulator(): ${message}` });
+    }
   });
 });
