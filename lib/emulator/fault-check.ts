@@ -44,7 +44,9 @@ export function shown(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
+  if (typeof value !== 'object') return typeof value;
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return isPlainObject(value) || !name ? 'an object' : `an instance of ${name}`;
 }
 
 /** Throws a TypeError naming the first problem of `fault`; returns it unchanged when it can be applied. */
@@ -52,7 +54,7 @@ export function checkFault(fault: unknown, where = 'inject()'): Fault {
   const fail = (message: string): never => {
     throw new TypeError(`${where}: ${message}`);
   };
-  if (!isPlainObject(fault)) return fail(`a fault must be an object, got ${shown(fault)}`);
+  if (!isPlainObject(fault)) return fail(`a fault must be a plain object, got ${shown(fault)}`);
   for (const key of Object.keys(fault)) {
     if (!KEYS.has(key)) fail(`unknown fault key '${key}' (allowed: ${[...KEYS].join(', ')})`);
   }

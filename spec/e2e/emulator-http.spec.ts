@@ -526,7 +526,8 @@ describe('emulator: inject() checks its input', () => {
     ['an unknown key', () => emu.inject({ status: 500, delay: 5 } as never), "inject(): unknown fault key 'delay' (allowed: status, headers, body, delayMs, match, rewrite)"],
     ['a header with CR/LF', () => emu.inject({ headers: { 'x-a': 'b\nc' } }), "inject(): headers ['x-a'] must not contain CR, LF or NUL"],
     ['a fault that does nothing', () => emu.inject({ match: matchers.token() }), 'inject(): a fault needs at least one of status, body, delayMs, headers or rewrite'],
-    ['not an object', () => emu.inject(null as never), 'inject(): a fault must be an object, got null'],
+    ['not an object', () => emu.inject(null as never), 'inject(): a fault must be a plain object, got null'],
+    ['a class instance', () => emu.inject(new Map() as never), 'inject(): a fault must be a plain object, got an instance of Map'],
     ['a bad count', () => emu.inject({ status: 500 }, 0), 'inject(): count must be a positive integer, got 0'],
   ];
   for (const [name, call, message] of bad) {
