@@ -1,7 +1,8 @@
 // The v1 device flow: POST /{tenant}/oauth2/devicecode and the token-endpoint poll (v1 and RFC 8628 dialects). Not the HTML page.
 import { AADSTS } from './errors.js';
 import { fromAadError, json, type RequestContext } from './context.js';
-import { authenticateClient, issueTokenResponse } from './issue.js';
+import { authenticateClient } from './client-auth.js';
+import { issueTokenResponse } from './issue.js';
 import type { EmulatorResponse } from './types.js';
 
 /** Seconds as v1 writes them: a decimal string ("900"); fractions only when configured (fast tests). */
@@ -37,7 +38,7 @@ export async function pollDeviceCode(ctx: RequestContext, tenant: string): Promi
   const code = form['code'] || form['device_code'];
   if (!form['client_id']) return fromAadError(AADSTS.missingParameter(errors, 'client_id'));
   if (!code) return fromAadError(AADSTS.missingParameter(errors, 'code'));
-  const auth = authenticateClient(ctx, 'public', tenant);
+  const auth = authenticateClient(ctx, 'public-flows', tenant);
   if ('error' in auth) return fromAadError(auth.error);
   const record = state.findDeviceCode(code);
   if (!record || record.clientId.toLowerCase() !== auth.client.clientId.toLowerCase()) {

@@ -29,6 +29,20 @@ export function correlationIdFor(clientRequestId: string | undefined): string {
   return clientRequestId && GUID.test(clientRequestId) ? clientRequestId.toLowerCase() : randomUUID();
 }
 
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const CERT_DOC = 'https://learn.microsoft.com/entra/identity-platform/certificate-credentials';
+
+/** "2024-10-02T22:05:03.6755165Z": ESTS writes instants in assertion errors with seven decimals. */
+export function estsInstant(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}0000Z`);
+}
+
+/** "01/22/2018 09:13:33": how ESTS quotes a registered key's validity. */
+function keyDate(ms: number): string {
+  const d = new Date(ms).toISOString();
+  return `${d.slice(5, 7)}/${d.slice(8, 10)}/${d.slice(0, 4)} ${d.slice(11, 19)}`;
+}
+
 /** Builds the error body: `error`, `error_description` with the trailer, numbers in `error_codes`. */
 export function aadError(
   ctx: ErrorContext,
@@ -93,6 +107,63 @@ export const AADSTS = {
     aadError(c, 'authorization_declined', 65004, 'User declined to consent to access the app.'),
   slowDown: (c: ErrorContext) =>
     aadError(c, 'slow_down', 70016, 'OAuth 2.0 device flow error. Polling too frequently; slow down.'),
+  // --- authorization code + PKCE (PROTOCOL.md §14.6) ---
+  noReplyAddress: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 900971, 'No reply address provided.'),
+  replyNotAbsolute: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90102, "'redirect_uri' value must be a valid absolute URI."),
+  replyNotRegistered: (c: ErrorContext, redirectUri: string, clientId: string) =>
+    aadError(c, 'invalid_request', 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`),
+  unsupportedResponseType: (c: ErrorContext, responseType: string) =>
+    aadError(c, 'unsupported_response_type', 70005, `response_type '${responseType}' is not enabled for the application.`),
+  unsupportedResponseMode: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 70007, "The application requested an unsupported value of 'response_mode'; use 'query', 'fragment' or 'form_post'."),
+  badPrompt: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90023, "Invalid request. Unsupported 'prompt' value."),
+  badChallengeMethod: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50149, "The code_challenge_method is not valid. Supported values are 'S256' and 'plain'."),
+  badChallenge: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50147, 'The size of the code challenge parameter is not valid.'),
+  loginRequired: (c: ErrorContext) =>
+    aadError(c, 'login_required', 50058, 'A silent sign-in request was sent but no user is signed in.'),
+  userCancelled: (c: ErrorContext) =>
+    aadError(c, 'access_denied', 65004, 'User declined to consent to access the app.'),
+  mfaDenied: (c: ErrorContext) =>
+    aadError(c, 'access_denied', 500121, 'Authentication failed during strong authentication request.'),
+  flowExpired: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 50089, 'Authentication failed due to flow token expired. Start the sign-in again from the application.'),
+  codeRedeemed: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
+  codeOtherTenant: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 700005, 'Provided Authorization Code is intended to use against other tenant, thus rejected.'),
+  codeReplyMismatch: (c: ErrorContext, sent: string, authorized: string) =>
+    aadError(c, 'invalid_grant', 50011, `The reply address '${sent}' does not match the reply address '${authorized}' provided when requesting Authorization code.`),
+  codeMismatch: (c: ErrorContext, detail: string) =>
+    aadError(c, 'invalid_grant', 70000, `Provided grant is invalid or malformed. ${detail}`),
+  verifierMismatch: (c: ErrorContext) =>
+    aadError(c, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'),
+
+  // --- client assertions (certificate credentials, PROTOCOL.md §15.5) ---
+  bothCredentials: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90023, "The request must carry only one client credential: 'client_secret' or 'client_assertion', not both."),
+  badAssertionType: (c: ErrorContext) =>
+    aadError(c, 'invalid_request', 90023, `The 'client_assertion_type' is not supported; use '${JWT_BEARER}'.`),
+  assertionMalformed: (c: ErrorContext, detail: string) =>
+    aadError(c, 'invalid_client', 50027, `JWT token is invalid or malformed. ${detail}`),
+  keyNotFound: (c: ErrorContext, thumbprint: string, clientId: string) =>
+    aadError(c, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.]`),
+  keyUnusable: (c: ErrorContext, reason: 'The provided signature value did not match the expected signature value.' | 'The key used is expired.' | 'The key used is not yet valid.', thumbprint: string, key: { notBeforeMs: number; notAfterMs: number }) =>
+    aadError(c, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - ${reason}, Thumbprint of key used by client: '${thumbprint}', Found key 'Start=${keyDate(key.notBeforeMs)}, End=${keyDate(key.notAfterMs)}']`),
+  assertionTimeRange: (c: ErrorContext, nbfMs: number, expMs: number) =>
+    aadError(c, 'invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${estsInstant(c.nowMs)}, assertion valid from ${estsInstant(nbfMs)}, expiry time of assertion ${estsInstant(expMs)}. Review the documentation at ${CERT_DOC} .`),
+  subjectMismatch: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 50048, `Subject mismatches Issuer claim in the client assertion. Review the documentation at ${CERT_DOC} .`),
+  assertionIssuer: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 700021, `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at ${CERT_DOC} .`),
+  assertionAudience: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 50012, `Client assertion audience claim does not match Realm issuer. Review the documentation at ${CERT_DOC} .`),
+  assertionReplayed: (c: ErrorContext) =>
+    aadError(c, 'invalid_client', 50013, "Assertion is invalid: a client assertion with this 'jti' was already used (the emulator's rejectReplayedJti option)."),
   throttled: (c: ErrorContext) =>
     aadError(c, 'temporarily_unavailable', 90055, 'The tenant is being throttled: too many incoming requests. Please try again later.', { status: 429 }),
   unavailable: (c: ErrorContext, status: number) =>

@@ -1,6 +1,7 @@
 // Fault injection: the queue applied to the next N matching requests, named shortcuts and request matchers. No routing.
 import { randomUUID } from 'node:crypto';
 import { AADSTS, correlationIdFor, type ErrorContext } from './errors.js';
+import { checkFault } from './fault-check.js';
 import type { EmulatorResponse, Fault, RecordedRequest } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -22,6 +23,8 @@ export const matchers = {
   deviceCode: () => (r: RecordedRequest) => r.method === 'POST' && /\/oauth2\/devicecode(\?|$)/i.test(r.path),
   /** GET …/UserRealm/… */
   userRealm: () => (r: RecordedRequest) => /\/userrealm\//i.test(r.path),
+  /** GET or POST …/oauth2/authorize (the sign-in pages). */
+  authorize: () => (r: RecordedRequest) => /\/oauth2\/authorize(\?|$)/i.test(r.path),
   /** Paths containing this text. */
   path: (text: string) => (r: RecordedRequest) => r.path.includes(text),
 };
@@ -77,21 +80,35 @@ interface Entry {
 export class FaultQueue {
   private entries: Entry[] = [];
 
+  /** `onError` hears about a fault dropped because its `match` threw (default: silent). */
+  constructor(private readonly onError: (message: string) => void = () => {}) {}
+
+  /** Checks and queues `fault` for the next `count` matching requests (TypeError on bad input, nothing queued). */
   add(fault: Fault, count = 1): void {
     if (!Number.isInteger(count) || count < 1) throw new TypeError(`inject(): count must be a positive integer, got ${count}`);
-    this.entries.push({ fault, remaining: count });
+    this.entries.push({ fault: checkFault(fault), remaining: count });
   }
 
   clear(): void {
     this.entries = [];
   }
 
-  /** Takes the first fault that matches this request, counting it down. */
+  /** Takes the first fault that matches this request, counting it down. A matcher that throws drops its fault. */
   take(request: RecordedRequest): Fault | undefined {
-    const entry = this.entries.find((e) => !e.fault.match || e.fault.match(request));
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.entries = this.entries.filter((e) => e !== entry);
-    return entry.fault;
+    for (const entry of [...this.entries]) {
+      let hit: boolean;
+      try {
+        hit = !entry.fault.match || Boolean(entry.fault.match(request));
+      } catch (e) {
+        this.entries = this.entries.filter((x) => x !== entry);
+        this.onError(`emulator: a fault was dropped because its match threw: ${(e as Error).message}`);
+        continue;
+      }
+      if (!hit) continue;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) this.entries = this.entries.filter((e) => e !== entry);
+      return entry.fault;
+    }
+    return undefined;
   }
 }

@@ -1,7 +1,9 @@
-// POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token and client_credentials. Device code lives in devicecode.ts.
+// POST /{tenant}/oauth2/token: dispatch by grant_type; password, refresh_token, client_credentials here. Device and auth code elsewhere.
 import { AADSTS } from './errors.js';
 import { fromAadError, type RequestContext } from './context.js';
-import { authenticateClient, issueTokenResponse, wantsIdToken } from './issue.js';
+import { authorizationCodeGrant } from './authcode-grant.js';
+import { authenticateClient } from './client-auth.js';
+import { issueTokenResponse, wantsIdToken } from './issue.js';
 import { sameSecret } from './state.js';
 import { pollDeviceCode } from './devicecode.js';
 import type { EmulatorResponse } from './types.js';
@@ -18,6 +20,8 @@ export async function tokenEndpoint(ctx: RequestContext, tenantSegment: string):
       return refreshTokenGrant(ctx, tenantSegment);
     case 'client_credentials':
       return clientCredentialsGrant(ctx, tenantSegment);
+    case 'authorization_code':
+      return authorizationCodeGrant(ctx, tenantSegment);
     case 'device_code':
     case DEVICE_CODE_URN:
       return pollDeviceCode(ctx, tenantSegment);
@@ -31,7 +35,7 @@ async function passwordGrant(ctx: RequestContext, tenant: string): Promise<Emula
   for (const name of ['client_id', 'resource', 'username', 'password'] as const) {
     if (!form[name]) return fromAadError(AADSTS.missingParameter(errors, name));
   }
-  const auth = authenticateClient(ctx, 'public', tenant);
+  const auth = authenticateClient(ctx, 'public-flows', tenant);
   if ('error' in auth) return fromAadError(auth.error);
   const resource = form['resource']!;
   const user = state.findUser(form['username']!);
@@ -48,7 +52,7 @@ async function refreshTokenGrant(ctx: RequestContext, tenant: string): Promise<E
   const { form, state, errors } = ctx;
   if (!form['client_id']) return fromAadError(AADSTS.missingParameter(errors, 'client_id'));
   if (!form['refresh_token']) return fromAadError(AADSTS.missingParameter(errors, 'refresh_token'));
-  const auth = authenticateClient(ctx, 'public', tenant);
+  const auth = authenticateClient(ctx, 'refresh', tenant);
   if ('error' in auth) return fromAadError(auth.error);
   const rt = state.findRefreshToken(form['refresh_token']!);
   if (!rt) return fromAadError(AADSTS.badGrant(errors));
@@ -58,8 +62,8 @@ async function refreshTokenGrant(ctx: RequestContext, tenant: string): Promise<E
   const user = state.findUser(rt.username);
   if (!user) return fromAadError(AADSTS.unknownUser(errors, state.tenantDomain));
   if (user.locked) return fromAadError(AADSTS.locked(errors));
-  // Rotation: the redeemed token is spent; a reuse gets 70008.
-  rt.status = 'redeemed';
+  // AAD keeps a redeemed refresh token valid; the strict option spends it (a reuse gets 70008).
+  if (state.singleUseRefreshTokens) rt.status = 'redeemed';
   // Multi-resource: without `resource` the token is for the RT's original resource.
   const resource = form['resource'] || rt.resource;
   return issueTokenResponse(ctx, { ...auth, resource, user, idToken: wantsIdToken(ctx) });

@@ -1,4 +1,6 @@
 // The AAD v1 emulator's public surface: startEmulator(), the demo defaults, fault shortcuts, the types. Re-exports and wiring only.
+import { completeAuthorization } from './authorize.js';
+import { checkOptions } from './options.js';
 import { startServer } from './server.js';
 import { EmulatorState } from './state.js';
 import { TokenMinter } from './tokens.js';
@@ -7,7 +9,10 @@ import type { EmulatorHandle, EmulatorOptions } from './types.js';
 export { EMULATOR_DEMO } from './state.js';
 export { faults, matchers } from './faults.js';
 export { CONTROL_PREFIX } from './control.js';
+export { createSelfSignedCertificate } from './certificate.js';
+export type { SelfSignedCertificate, SelfSignedCertificateOptions } from './certificate.js';
 export type {
+  CompleteAuthorizationOptions,
   EmulatorClient,
   EmulatorHandle,
   EmulatorOptions,
@@ -17,23 +22,8 @@ export type {
   RecordedRequest,
 } from './types.js';
 
-function checkOptions(o: EmulatorOptions): void {
-  const positive = ['tokenLifetimeSeconds', 'deviceCodeIntervalSeconds', 'deviceCodeLifetimeSeconds'] as const;
-  for (const k of positive) {
-    const v = o[k];
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new TypeError(`startEmulator(): ${k} must be a positive number, got ${v}`);
-  }
-  const a = o.autoApproveDeviceCodeAfterSeconds;
-  if (a !== undefined && !(Number.isFinite(a) && a >= 0)) throw new TypeError(`startEmulator(): autoApproveDeviceCodeAfterSeconds must be >= 0, got ${a}`);
-  if (o.clockOffsetSeconds !== undefined && !Number.isFinite(o.clockOffsetSeconds)) throw new TypeError('startEmulator(): clockOffsetSeconds must be a finite number');
-  if (o.users && o.users.length === 0) throw new TypeError('startEmulator(): users must not be empty');
-  if (o.tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.tenantId)) {
-    throw new TypeError(`startEmulator(): tenantId must be a GUID, got '${o.tenantId}'`);
-  }
-}
-
 /**
- * Starts a local AAD v1 authority (token, devicecode, UserRealm, discovery, JWKS, /devicelogin).
+ * Starts a local AAD v1 authority (token, devicecode, authorize, UserRealm, discovery, JWKS, /devicelogin).
  * Listens on 127.0.0.1 and a free port unless told otherwise.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
@@ -54,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stop: () => server.stop(),
     approveDeviceCode: (userCode, username) => state.settleDeviceCode(userCode, 'approved', username),
     declineDeviceCode: (userCode) => state.settleDeviceCode(userCode, 'declined'),
+    completeAuthorization: (authorizeUrl, options) => completeAuthorization(state, server.origin, authorizeUrl, options),
     inject: (fault, count = 1) => server.faults.add(fault, count),
     clearFaults: () => server.faults.clear(),
     revokeRefreshTokens: (username) => state.markRefreshTokens('revoked', username),

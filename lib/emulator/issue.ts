@@ -1,34 +1,13 @@
-// Shared by every grant: client authentication rules and the v1 success body (numbers as strings). No grant logic.
-import { AADSTS, type AadError } from './errors.js';
+// Shared by every grant: the v1 success body (numbers as strings), tokens minted for it. No grant logic, no client checks.
+import type { ClientAuthMethod } from './client-auth.js';
 import { json, type RequestContext } from './context.js';
-import { sameSecret, type UserRecord } from './state.js';
+import type { UserRecord } from './state.js';
 import { unsignedIdToken } from './tokens.js';
 import type { EmulatorClient, EmulatorResponse } from './types.js';
 
-export type ClientCheck = { client: EmulatorClient; confidential: boolean } | { error: AadError };
-
-/**
- * Finds and authenticates the client. User flows (`public`) accept a public client without a secret;
- * `confidential` (client_credentials) needs the secret. A secret sent by a secret-less client is refused.
- */
-export function authenticateClient(ctx: RequestContext, mode: 'public' | 'confidential', tenantLabel: string): ClientCheck {
-  const clientId = ctx.form['client_id'];
-  if (!clientId) return { error: AADSTS.missingParameter(ctx.errors, 'client_id') };
-  const client = ctx.state.findClient(clientId);
-  if (!client) return { error: AADSTS.unknownClient(ctx.errors, clientId, tenantLabel) };
-  const sent = ctx.form['client_secret'];
-  if (sent !== undefined && sent !== '') {
-    if (client.secret === undefined) return { error: AADSTS.publicClientWithSecret(ctx.errors) };
-    if (!sameSecret(sent, client.secret)) return { error: AADSTS.wrongSecret(ctx.errors, client.clientId) };
-    return { client, confidential: true };
-  }
-  if (mode === 'confidential' || !client.allowPublicClientFlows) return { error: AADSTS.secretRequired(ctx.errors) };
-  return { client, confidential: false };
-}
-
 export interface Issue {
   client: EmulatorClient;
-  confidential: boolean;
+  auth: ClientAuthMethod;
   resource: string;
   user?: UserRecord;
   /** Send an unsigned id_token (the request carried scope=openid). */
@@ -47,7 +26,7 @@ export async function issueTokenResponse(ctx: RequestContext, i: Issue): Promise
       tenantId: state.tenantId,
       client: i.client,
       resource: i.resource,
-      confidential: i.confidential,
+      auth: i.auth,
       ...(i.user ? { user: i.user } : {}),
       ...(i.amr ? { amr: i.amr } : {}),
     },
@@ -65,7 +44,7 @@ export async function issueTokenResponse(ctx: RequestContext, i: Issue): Promise
   };
   if (i.user) {
     body['refresh_token'] = state.issueRefreshToken(i.client.clientId, i.user.username, i.resource);
-    if (i.idToken) body['id_token'] = unsignedIdToken(state.tenantId, i.client.clientId, i.user, t);
+    if (i.idToken) body['id_token'] = unsignedIdToken(state.tenantId, i.client.clientId, i.user, t, i.amr);
   }
   return json(200, body);
 }

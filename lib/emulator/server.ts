@@ -6,12 +6,14 @@ import { correlationIdFor } from './errors.js';
 import { CONTROL_PREFIX, controlRoute } from './control.js';
 import { JSON_HEADERS, json, methodNotAllowed, notFound, fromAadError, type ControlHooks, type RequestContext } from './context.js';
 import { AADSTS } from './errors.js';
+import { createAuthorize } from './authorize.js';
+import { errorPage as authorizeErrorPage } from './authorize-pages.js';
 import { createDeviceLogin } from './devicelogin.js';
 import { deviceCodeEndpoint } from './devicecode.js';
 import { errorPage, jwks, openidConfiguration, userRealm } from './discovery.js';
 import { FaultQueue } from './faults.js';
 import { tokenEndpoint } from './grants.js';
-import { MAX_LOGGED_REQUESTS, recordRequest, RequestLog } from './record.js';
+import { recordRequest, RequestLog } from './record.js';
 import type { EmulatorState } from './state.js';
 import { newTraceId, type TokenMinter } from './tokens.js';
 import type { EmulatorOptions, EmulatorResponse, Fault, RecordedRequest } from './types.js';
@@ -39,10 +41,11 @@ export interface RunningServer {
 
 export async function startServer(options: EmulatorOptions, state: EmulatorState, minter: TokenMinter): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const faultQueue = new FaultQueue();
-  const log = new RequestLog(MAX_LOGGED_REQUESTS);
+  const faultQueue = new FaultQueue((message) => options.log?.(message));
+  const log = new RequestLog();
   const delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const deviceLogin = createDeviceLogin();
+  const authorize = createAuthorize();
   let origin = '';
   const control: ControlHooks = {
     inject: (f, c) => faultQueue.add(f, c),
@@ -69,9 +72,10 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     }
     const rawBody = await readBody(req);
     if (rawBody === undefined) return send(res, { ...json(413, { error: 'invalid_request', error_description: 'Request body too large.' }), headers: { ...JSON_HEADERS, ...common } });
-    const form: Record<string, string> = {};
+    // null prototype: a field named `constructor` or `__proto__` is just a field
+    const form: Record<string, string> = Object.create(null) as Record<string, string>;
     if ((headers['content-type'] ?? '').toLowerCase().includes('application/x-www-form-urlencoded')) {
-      for (const [k, v] of new URLSearchParams(rawBody.toString('utf8'))) if (!(k in form)) form[k] = v;
+      for (const [k, v] of new URLSearchParams(rawBody.toString('utf8'))) if (!Object.hasOwn(form, k)) form[k] = v;
     }
     let segments: string[];
     try {
@@ -81,7 +85,7 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     }
     const ctx: RequestContext = { method: req.method ?? 'GET', url, segments, headers, form, rawBody, origin, state, minter, errors, control };
 
-    if (segments[0] === CONTROL_PREFIX) return send(res, controlRoute(ctx, segments.slice(1)));
+    if (segments[0] === CONTROL_PREFIX) return send(res, await controlRoute(ctx, segments.slice(1)));
 
     const recorded = recordRequest(ctx.method, url, headers, form);
     log.add(recorded);
@@ -97,7 +101,13 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
         response = fromAadError(AADSTS.serverError(errors, 500));
         options.log?.(`emulator: internal error on ${ctx.method} ${url.pathname}: ${(e as Error).message}`);
       }
-      if (fault?.rewrite) response = fault.rewrite(response);
+      if (fault?.rewrite) {
+        try {
+          response = fault.rewrite(response);
+        } catch (e) {
+          options.log?.(`emulator: a fault's rewrite threw, the real answer was sent: ${(e as Error).message}`);
+        }
+      }
     }
     send(res, { ...response, headers: { ...response.headers, ...common, ...(fault?.headers ?? {}) } });
   }
@@ -113,6 +123,10 @@ export async function startServer(options: EmulatorOptions, state: EmulatorState
     if (n === 3 && lower[1] === 'userrealm') {
       if (ctx.method !== 'GET') return methodNotAllowed(ctx, 'GET');
       return userRealm(ctx, third);
+    }
+    if (n === 3 && lower[1] === 'oauth2' && lower[2] === 'authorize') {
+      // the browser's endpoint: an unknown tenant is an error page, not JSON
+      return kind ? authorize(ctx, first) : authorizeErrorPage(AADSTS.unknownTenant(ctx.errors, first));
     }
     const known =
       (n === 3 && lower[1] === 'oauth2' && (lower[2] === 'token' || lower[2] === 'devicecode')) ||

@@ -1,9 +1,13 @@
 // The emulator's directory and grants: tenant, users, clients, refresh tokens, device codes, server clock. No HTTP.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AuthCodeStore } from './authcodes.js';
+import { registerCertificate, type RegisteredCertificate } from './client-certificates.js';
+import { DeviceCodeStore, type DeviceCodeRecord } from './devicecodes.js';
 import { EMULATOR_DEMO } from './demo.js';
 import type { EmulatorClient, EmulatorOptions, EmulatorUser } from './types.js';
 
 export { EMULATOR_DEMO } from './demo.js';
+export type { DeviceCodeRecord } from './devicecodes.js';
 
 export interface UserRecord extends EmulatorUser {
   oid: string;
@@ -16,17 +20,6 @@ export interface RefreshTokenRecord {
   resource: string;
   issuedMs: number;
   status: 'active' | 'redeemed' | 'revoked' | 'inactive';
-}
-
-export interface DeviceCodeRecord {
-  deviceCode: string;
-  userCode: string;
-  clientId: string;
-  resource: string;
-  expiresMs: number;
-  status: 'pending' | 'approved' | 'declined' | 'redeemed';
-  username?: string;
-  timer?: NodeJS.Timeout;
 }
 
 /** A GUID derived from a name, so users keep their oid across restarts. */
@@ -47,12 +40,11 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** How many assertion ids an emulator remembers under rejectReplayedJti. */
+const MAX_SEEN_JTI = 100_000;
 
 /** How many refresh tokens an emulator remembers: issuing one more forgets the oldest. */
 export const MAX_REFRESH_TOKENS = 10_000;
-/** A settled or expired device code is forgotten this long after its expiry. */
-const DEVICE_CODE_GRACE_MS = 10 * 60_000;
 
 /**
  * Refresh tokens by value, oldest first. Bounded, so a long-lived emulator (a CI service, the bench)
@@ -92,13 +84,19 @@ export class EmulatorState {
   readonly deviceCodeLifetimeSeconds: number;
   readonly autoApproveAfterSeconds: number | undefined;
   readonly clockOffsetMs: number;
+  readonly singleUseRefreshTokens: boolean;
+  readonly rejectReplayedJti: boolean;
+  readonly authCodes = new AuthCodeStore(() => this.nowMs());
+  private readonly certificates = new Map<string, RegisteredCertificate[]>();
+  /** Seen assertion ids ("client jti") and until when they matter; only with rejectReplayedJti. */
+  private readonly seenJti = new Map<string, number>();
   private readonly refreshTokens = new RefreshTokenStore(MAX_REFRESH_TOKENS);
-  private readonly deviceCodes = new Map<string, DeviceCodeRecord>();
+  private readonly deviceCodes: DeviceCodeStore;
 
   constructor(options: EmulatorOptions) {
     this.tenantId = (options.tenantId ?? EMULATOR_DEMO.tenantId).toLowerCase();
     this.tenantDomain = options.tenantDomain ?? EMULATOR_DEMO.tenantDomain;
-    const users: EmulatorUser[] = options.users ?? [EMULATOR_DEMO.user];
+    const users: EmulatorUser[] = options.users ?? [EMULATOR_DEMO.user, EMULATOR_DEMO.mfaUser];
     this.users = users.map((u) => ({
       ...u,
       oid: stableGuid(`${this.tenantId}/${u.username.toLowerCase()}`),
@@ -117,6 +115,13 @@ export class EmulatorState {
     this.deviceCodeLifetimeSeconds = options.deviceCodeLifetimeSeconds ?? 900;
     this.autoApproveAfterSeconds = options.autoApproveDeviceCodeAfterSeconds;
     this.clockOffsetMs = Math.round((options.clockOffsetSeconds ?? 0) * 1000);
+    this.singleUseRefreshTokens = options.singleUseRefreshTokens ?? false;
+    this.rejectReplayedJti = options.rejectReplayedJti ?? false;
+    clients.forEach((c, i) => {
+      const parsed = (c.certificates ?? []).map((pem, j) => registerCertificate(pem, `clients[${i}].certificates[${j}]`));
+      if (parsed.length) this.certificates.set(c.clientId.toLowerCase(), parsed);
+    });
+    this.deviceCodes = new DeviceCodeStore(() => this.nowMs(), this.deviceCodeLifetimeSeconds * 1000);
   }
 
   /** Server clock in epoch milliseconds (real clock + offset). */
@@ -139,6 +144,33 @@ export class EmulatorState {
 
   findClient(clientId: string): EmulatorClient | undefined {
     return this.clients.get(clientId.toLowerCase());
+  }
+
+  /** The certificates registered for a client (none for most). */
+  certificatesOf(client: EmulatorClient): readonly RegisteredCertificate[] {
+    return this.certificates.get(client.clientId.toLowerCase()) ?? [];
+  }
+
+  /** A client with neither a secret nor a certificate: it must not send a credential. */
+  isPublicClient(client: EmulatorClient): boolean {
+    return client.secret === undefined && this.certificatesOf(client).length === 0;
+  }
+
+  /**
+   * Records an assertion id until `untilMs`; false when the same client already used it and it has not
+   * lapsed. Bounded: the oldest ids go first past MAX_SEEN_JTI.
+   */
+  rememberJti(clientId: string, jti: string, untilMs: number): boolean {
+    const now = this.nowMs();
+    for (const [k, until] of this.seenJti) {
+      if (until >= now && this.seenJti.size < MAX_SEEN_JTI) break;
+      this.seenJti.delete(k);
+    }
+    const key = `${clientId.toLowerCase()} ${jti}`;
+    const until = this.seenJti.get(key);
+    if (until !== undefined && until >= now) return false;
+    this.seenJti.set(key, untilMs);
+    return true;
   }
 
   /** Domains the tenant knows: its own and those of its users. */
@@ -174,35 +206,21 @@ export class EmulatorState {
   // --- device codes -----------------------------------------------------------------------
 
   createDeviceCode(clientId: string, resource: string): DeviceCodeRecord {
-    this.forgetOldDeviceCodes();
-    let userCode = '';
-    do {
-      userCode = Array.from({ length: 8 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
-    } while (this.deviceCodes.has(userCode));
-    const record: DeviceCodeRecord = {
-      deviceCode: `DAQABAAEAAAD--DLA3VO7QrddgJg7WevrAgAA.${randomBytes(64).toString('base64url')}`,
-      userCode,
-      clientId,
-      resource,
-      expiresMs: this.nowMs() + this.deviceCodeLifetimeSeconds * 1000,
-      status: 'pending',
-    };
-    this.deviceCodes.set(userCode, record);
+    const record = this.deviceCodes.create(clientId, resource);
     if (this.autoApproveAfterSeconds !== undefined && this.users[0]) {
       const first = this.users[0].username;
-      record.timer = setTimeout(() => this.settleDeviceCode(userCode, 'approved', first), this.autoApproveAfterSeconds * 1000);
+      record.timer = setTimeout(() => this.settleDeviceCode(record.userCode, 'approved', first), this.autoApproveAfterSeconds * 1000);
       record.timer.unref();
     }
     return record;
   }
 
   findDeviceCodeByUserCode(userCode: string): DeviceCodeRecord | undefined {
-    return this.deviceCodes.get(userCode.trim().toUpperCase().replace(/[\s-]/g, ''));
+    return this.deviceCodes.findByUserCode(userCode);
   }
 
   findDeviceCode(deviceCode: string): DeviceCodeRecord | undefined {
-    for (const r of this.deviceCodes.values()) if (sameSecret(r.deviceCode, deviceCode)) return r;
-    return undefined;
+    return this.deviceCodes.findByDeviceCode(deviceCode);
   }
 
   isExpired(record: DeviceCodeRecord): boolean {
@@ -224,22 +242,12 @@ export class EmulatorState {
     return true;
   }
 
-  /** Drops codes that expired over DEVICE_CODE_GRACE_MS ago (a late poll still hears expired_token before that). */
-  private forgetOldDeviceCodes(): void {
-    const horizon = this.nowMs() - DEVICE_CODE_GRACE_MS;
-    for (const [userCode, r] of this.deviceCodes) {
-      if (r.expiresMs > horizon) continue;
-      if (r.timer) clearTimeout(r.timer);
-      this.deviceCodes.delete(userCode);
-    }
-  }
-
   listDeviceCodes(): DeviceCodeRecord[] {
-    return [...this.deviceCodes.values()];
+    return this.deviceCodes.list();
   }
 
   /** Clears every timer (called by stop()). */
   dispose(): void {
-    for (const r of this.deviceCodes.values()) if (r.timer) clearTimeout(r.timer);
+    this.deviceCodes.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // Token minting: the RS256 signing key made at start, v1 access tokens, unsigned id_tokens, the JWKS. No HTTP, no policy.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CryptoKey, JWK } from 'jose';
+import type { ClientAuthMethod } from './client-auth.js';
 import type { EmulatorClient } from './types.js';
 import { stableGuid, type UserRecord } from './state.js';
 
@@ -15,8 +16,8 @@ export interface Subject {
   user?: UserRecord;
   /** amr claim for user tokens. */
   amr?: string[];
-  /** The client authenticated with a secret (appidacr 1) or not (0). */
-  confidential: boolean;
+  /** How the client authenticated: appidacr 0 (none), 1 (secret) or 2 (certificate). */
+  auth: ClientAuthMethod;
 }
 
 export interface MintedTimes {
@@ -24,6 +25,8 @@ export interface MintedTimes {
   nbf: number;
   exp: number;
 }
+
+const APPIDACR: Record<ClientAuthMethod, string> = { none: '0', secret: '1', certificate: '2' };
 
 /** jose's signing code, loaded when the first emulator starts (a bundled CLI must not load it for other commands). */
 type Jose = typeof import('jose');
@@ -65,7 +68,7 @@ export class TokenMinter {
       exp: t.exp,
       aio: randomBytes(24).toString('base64url'),
       appid: s.client.clientId,
-      appidacr: s.confidential ? '1' : '0',
+      appidacr: APPIDACR[s.auth],
       tid: s.tenantId,
       uti: randomBytes(16).toString('base64url'),
       ver: '1.0',
@@ -102,7 +105,7 @@ export function servicePrincipalOid(tenantId: string, clientId: string): string 
 }
 
 /** An unsigned v1 id_token: header {"typ":"JWT","alg":"none"}, empty signature segment. */
-export function unsignedIdToken(tenantId: string, clientId: string, user: UserRecord, t: MintedTimes): string {
+export function unsignedIdToken(tenantId: string, clientId: string, user: UserRecord, t: MintedTimes, amr: string[] = ['pwd']): string {
   const [given, ...rest] = user.name.split(' ');
   const payload = {
     aud: clientId,
@@ -110,7 +113,7 @@ export function unsignedIdToken(tenantId: string, clientId: string, user: UserRe
     iat: t.iat,
     nbf: t.nbf,
     exp: t.exp,
-    amr: ['pwd'],
+    amr,
     family_name: rest.join(' ') || given,
     given_name: given,
     ipaddr: '127.0.0.1',

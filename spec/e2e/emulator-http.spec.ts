@@ -173,14 +173,31 @@ describe('emulator: refresh tokens', () => {
   const refresh = (rt: string, over: Record<string, string> = {}) =>
     postForm(token, { grant_type: 'refresh_token', client_id: PUB, refresh_token: rt, resource: LCS, scope: 'openid', ...over });
 
-  it('rotates: each redeem returns a new refresh token and the old one is refused with 70008', async () => {
+  it('like AAD, each redeem returns a new refresh token and the redeemed one stays valid', async () => {
     const rt1 = await login();
     const r2 = body(await refresh(rt1));
     const rt2 = String(r2.refresh_token);
     assert.notEqual(rt2, rt1);
     assert.equal(r2.resource, LCS);
-    assertAadError(await refresh(rt1), 400, 'invalid_grant', 70008);
+    const again = await refresh(rt1);
+    assert.equal(again.status, 200, 'a second process refreshing with the same token still succeeds');
+    assert.notEqual(String(body(again).refresh_token), rt2);
     assert.equal((await refresh(rt2)).status, 200);
+  });
+
+  it('singleUseRefreshTokens: a redeemed refresh token is spent; a reuse gets 70008', async () => {
+    const strict = await start({ singleUseRefreshTokens: true });
+    try {
+      const t = `${strict.url}/${DOMAIN}/oauth2/token`;
+      const rt1 = String(body(await postForm(t, pw())).refresh_token);
+      const form = (rt: string) => ({ grant_type: 'refresh_token', client_id: PUB, refresh_token: rt, resource: LCS });
+      const rt2 = String(body(await postForm(t, form(rt1))).refresh_token);
+      assertAadError(await postForm(t, form(rt1)), 400, 'invalid_grant', 70008);
+      assert.equal((await postForm(t, form(rt2))).status, 200, 'its successor works once');
+      assertAadError(await postForm(t, form(rt2)), 400, 'invalid_grant', 70008);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('is multi-resource: one refresh token redeems for another resource; without resource, the original one', async () => {
@@ -497,6 +514,36 @@ describe('emulator: fault injection', () => {
   });
 });
 
+describe('emulator: inject() checks its input', () => {
+  let emu: EmulatorHandle;
+  before(async () => { emu = await start(); });
+  after(() => emu.stop());
+
+  const bad: Array<[string, () => void, string]> = [
+    ['a match that is not a function', () => emu.inject(faults.serverError(500, { match: 'x' } as never)), 'inject(): match must be a function (see matchers), got "x"'],
+    ['a negative delay', () => emu.inject(faults.slow(-10)), 'inject(): delayMs must be a number of milliseconds from 0 to 600000, got -10'],
+    ['a status outside 200-599', () => emu.inject({ status: 99 }), 'inject(): status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got 99'],
+    ['an unknown key', () => emu.inject({ status: 500, delay: 5 } as never), "inject(): unknown fault key 'delay' (allowed: status, headers, body, delayMs, match, rewrite)"],
+    ['a header with CR/LF', () => emu.inject({ headers: { 'x-a': 'b\nc' } }), "inject(): headers ['x-a'] must not contain CR, LF or NUL"],
+    ['a fault that does nothing', () => emu.inject({ match: matchers.token() }), 'inject(): a fault needs at least one of status, body, delayMs, headers or rewrite'],
+    ['not an object', () => emu.inject(null as never), 'inject(): a fault must be a plain object, got null'],
+    ['a class instance', () => emu.inject(new Map() as never), 'inject(): a fault must be a plain object, got an instance of Map'],
+    ['a bad count', () => emu.inject({ status: 500 }, 0), 'inject(): count must be a positive integer, got 0'],
+  ];
+  for (const [name, call, message] of bad) {
+    it(`throws a TypeError for ${name} and queues nothing`, async () => {
+      assert.throws(call, { name: 'TypeError', message });
+      assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
+    });
+  }
+
+  it('a match that throws drops its fault instead of failing every request', async () => {
+    emu.inject({ status: 500, match: () => { throw new Error('boom'); } }, 100);
+    assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
+    assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
+  });
+});
+
 describe('emulator: request log redaction', () => {
   let emu: EmulatorHandle;
   before(async () => { emu = await start(); });
@@ -525,6 +572,26 @@ describe('emulator: request log redaction', () => {
     assert.equal(first.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(log.at(-1)!.headers.authorization, '[redacted]');
     assert.equal(log.length, 6);
+  });
+});
+
+describe('emulator: request log size', () => {
+  let emu: EmulatorHandle;
+  before(async () => { emu = await start(); });
+  after(() => emu.stop());
+
+  it('records big forms cut to a few KiB each, saying how much was cut, and still answers them', async () => {
+    const padding = 'p'.repeat(1_000_000); // just under the 1 MiB body limit
+    for (let i = 0; i < 24; i++) {
+      const r = await postForm(`${emu.url}/common/oauth2/token`, pw({ padding }));
+      assert.equal(r.status, 200);
+    }
+    const log = emu.requests;
+    assert.equal(log.length, 24);
+    const held = JSON.stringify(log).length;
+    assert.ok(held < 24 * 4096, `the log holds ${held} characters for 24 MB of forms`);
+    assert.match(log[0]!.form['padding']!, /^p{2048}…\[truncated, 997952 bytes\]$/);
+    assert.ok(!JSON.stringify(log).includes(PASSWORD));
   });
 });
 
@@ -557,7 +624,50 @@ describe('emulator: control routes', () => {
     await postJson(`${c}/faults`, { status: 503, body: '', count: 3 });
     assert.equal((await fetch(`${c}/faults`, { method: 'DELETE' })).status, 200);
     assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200);
-    assert.equal((await postJson(`${c}/faults`, { kind: 'bogus' })).status, 400);
+  });
+
+  const badFaults: Array<[string, unknown, string]> = [
+    ['a match that is not a matcher spec (inside serverError options)', { kind: 'serverError', args: [500, { match: 'x' }] },
+      "args[1] of 'serverError' has an unknown key 'match' (allowed: retryAfterSeconds, empty)."],
+    ['a match that is a string', { kind: 'throttle', match: 'x' }, 'match must be an object like {"endpoint":"token","grantType":"password"}, got "x".'],
+    ['a match with an unknown key', { status: 500, match: { endpoint: 'token', method: 'GET' } }, "match has an unknown key 'method' (allowed: endpoint, grantType, path)."],
+    ['a match with an unknown endpoint', { status: 500, match: { endpoint: 'tokens' } }, 'match.endpoint must be one of token, devicecode, userrealm, authorize, got "tokens".'],
+    ['an empty match', { status: 500, match: {} }, 'match must name at least one of endpoint, grantType, path.'],
+    ['a grantType on another endpoint', { status: 500, match: { endpoint: 'devicecode', grantType: 'password' } }, "match.grantType applies only to endpoint 'token', not 'devicecode'."],
+    ['a status above 599', { status: 700 }, 'status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got 700.'],
+    ['an interim status', { status: 101 }, 'status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got 101.'],
+    ['a status as a string', { status: '500' }, 'status must be an integer from 200 to 599 (1xx are interim responses that leave the client waiting), got "500".'],
+    ['a negative delay', { delayMs: -5 }, 'delayMs must be a number of milliseconds from 0 to 600000, got -5.'],
+    ['a negative slow() delay', { kind: 'slow', args: [-1] }, 'args[0] (delay) must be a number of milliseconds from 0 to 600000, got -1.'],
+    ['a serverError status outside 5xx', { kind: 'serverError', args: [404] }, 'args[0] (status) must be an integer from 500 to 599, got 404.'],
+    ['too many args', { kind: 'truncatedJson', args: [1] }, "'truncatedJson' takes at most 0 argument(s), got 1."],
+    ['args that are not an array', { kind: 'throttle', args: 3 }, 'args must be an array, got 3.'],
+    ['an unknown kind', { kind: 'bogus' }, "unknown fault kind 'bogus' (known: throttle, serverError, slow, oversized, html, truncatedJson, wrongResource, slowDown)."],
+    ['a kind with raw keys', { kind: 'throttle', status: 500 }, "A fault with a kind has an unknown key 'status' (allowed: kind, args, match, count)."],
+    ['an unknown raw key', { status: 500, statusCode: 500 }, "A raw fault has an unknown key 'statusCode' (allowed: status, headers, body, delayMs, match, count)."],
+    ['a header value with a line break', { status: 500, headers: { 'x-a': 'b\r\nx-injected: 1' } }, "headers ['x-a'] must not contain CR, LF or NUL."],
+    ['a header value that is a number', { status: 500, headers: { 'retry-after': 5 } }, "headers ['retry-after'] must be a string, got 5."],
+    ['a fault that does nothing', { count: 2 }, 'A raw fault needs at least one of status, body, delayMs, headers (or a kind).'],
+    ['a zero count', { status: 500, count: 0 }, 'count must be an integer from 1 to 1000000, got 0.'],
+    ['a body that is an array', { status: 500, body: [1] }, 'body must be a string or a JSON object, got an array.'],
+  ];
+  for (const [name, input, message] of badFaults) {
+    it(`refuses ${name} with 400 and queues nothing`, async () => {
+      const r = await postJson(`${c}/faults`, input);
+      assert.equal(r.status, 400);
+      assert.deepEqual(body(r), { error: 'invalid_request', error_description: message });
+      assert.equal((await postForm(`${emu.url}/common/oauth2/token`, pw())).status, 200, 'the next request is served normally');
+    });
+  }
+
+  it('refuses bad bodies on the device-code and refresh-token routes', async () => {
+    const r1 = await postJson(`${c}/refresh-tokens/revoke`, { user: 'alice' });
+    assert.equal(r1.status, 400);
+    assert.equal(body(r1).error_description, "Unknown key 'user' (allowed: username).");
+    const r2 = await postJson(`${c}/device-codes/ABCD1234/approve`, { username: 42 });
+    assert.equal(body(r2).error_description, 'username must be a non-empty string.');
+    const r3 = await fetch(`${c}/faults`, { method: 'POST', body: '[1,2]' });
+    assert.equal(r3.status, 400);
   });
 
   it('revokes and expires refresh tokens', async () => {
@@ -597,6 +707,12 @@ describe('emulator: defaults and lifecycle', () => {
       assert.equal((await postForm(t, { ...user, client_id: EMULATOR_DEMO.firstPartyPublicClientId })).status, 200);
       const cc = { grant_type: 'client_credentials', resource: ODATA, client_id: EMULATOR_DEMO.confidentialClient.clientId, client_secret: EMULATOR_DEMO.confidentialClient.secret };
       assert.equal((await postForm(t, cc)).status, 200);
+      const mfa = { ...user, client_id: EMULATOR_DEMO.publicClient.clientId, username: EMULATOR_DEMO.mfaUser.username, password: EMULATOR_DEMO.mfaUser.password };
+      assert.deepEqual(body(await postForm(t, mfa)).error_codes, [50076], 'the demo MFA user cannot use the password grant');
+      const d = body(await postForm(`${emu.url}/common/oauth2/devicecode`, { client_id: EMULATOR_DEMO.publicClient.clientId, resource: LCS }));
+      assert.equal(emu.approveDeviceCode(String(d.user_code)), true);
+      const poll = { grant_type: 'device_code', client_id: EMULATOR_DEMO.publicClient.clientId, code: String(d.device_code) };
+      assert.equal(decodeJwt(String(body(await postForm(t, poll)).access_token)).upn, EMULATOR_DEMO.user.username, 'the first user stays the default approver');
     } finally {
       await emu.stop();
     }
@@ -617,5 +733,21 @@ describe('emulator: defaults and lifecycle', () => {
   it('rejects nonsense options', async () => {
     await assert.rejects(startEmulator({ tenantId: 'not-a-guid' }), TypeError);
     await assert.rejects(startEmulator({ deviceCodeIntervalSeconds: 0 }), TypeError);
+    await assert.rejects(startEmulator({ singleUseRefreshTokens: 'yes' as never }), {
+      name: 'TypeError',
+      message: 'startEmulator(): singleUseRefreshTokens must be a boolean, got string',
+    });
+    const bad: Array<[Parameters<typeof startEmulator>[0], string]> = [
+      [{ clients: [{ clientId: PUB, redirectUris: ['/relative'] }] }, 'clients[0].redirectUris[0] must be an absolute URI without a fragment, got "/relative"'],
+      [{ clients: [{ clientId: PUB, redirectUris: ['http://localhost/#x'] }] }, 'clients[0].redirectUris[0] must be an absolute URI without a fragment, got "http://localhost/#x"'],
+      [{ clients: [{ clientId: PUB, redirectUris: 'http://localhost' as never }] }, 'clients[0].redirectUris must be an array of absolute URIs'],
+      [{ clients: [{ clientId: '' }] }, 'clients[0].clientId must be a non-empty string'],
+      [{ clients: [{ clientId: PUB, secret: 42 as never }] }, 'clients[0].secret must be a non-empty string'],
+      [{ users: [{ username: 'a@b.c', password: 'x', mfaRequired: 'yes' as never }] }, 'users[0].mfaRequired must be a boolean, got string'],
+      [{ users: [] }, 'users must be a non-empty array'],
+    ];
+    for (const [options, message] of bad) {
+      await assert.rejects(startEmulator(options), { name: 'TypeError', message: `startEmulator(): ${message}` });
+    }
   });
 });
