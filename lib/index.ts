@@ -79,6 +79,7 @@ export { createTokenProvider, type TokenProvider, type TokenProviderOptions } fr
 export { VERSION } from './version.js';
 
 // the AAD v1 emulator (loaded when first started; also the `d365fo-auth/emulator` entry)
-export { startEmulator } from './start-emulator.js';
+export { startEmulator, createSelfSignedCertificate } from './start-emulator.js';
 export { EMULATOR_DEMO } from './emulator/demo.js';
-export type { EmulatorOptions, EmulatorHandle, EmulatorUser, EmulatorClient, Fault, RecordedRequest } from './emulator/types.js';
+export type { EmulatorOptions, EmulatorHandle, EmulatorUser, EmulatorClient, Fault, RecordedRequest, CompleteAuthorizationOptions } from './emulator/types.js';
+export type { SelfSignedCertificate, SelfSignedCertificateOptions } from './emulator/certificate.js';

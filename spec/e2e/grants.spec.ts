@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Agent } from 'undici';
 import {
+  EMULATOR_DEMO,
   clearUserRealmCache,
   clientCredentialsGrant,
   decodeClaims,
@@ -120,16 +121,23 @@ describe('grants against the emulator (real HTTP, undici)', () => {
     assert.ok(!emu.requests.some((r) => r.form['username'] === user.username), 'no token request for the federated user');
   });
 
-  it('refresh: rotates the refresh token; the old one is refused as sign-in-again (70008)', async () => {
+  it('refresh: a new refresh token comes back; the redeemed one stays valid as on AAD, and is refused (70008) by a strict emulator', async () => {
     const first = await password();
     const second = await refreshTokenGrant({ ...common, clientId: PUBLIC, refreshToken: first.refreshToken!, resource: LCS });
     assert.equal(decodeClaims(second).upn, SVC.username);
     assert.notEqual(second.refreshToken, first.refreshToken);
-    await rejects(refreshTokenGrant({ ...common, clientId: PUBLIC, refreshToken: first.refreshToken! }), {
-      code: 'ERR_SIGN_IN_REQUIRED',
-      error: 'invalid_grant',
-      aadsts: 'AADSTS70008',
-    });
+    // a second process refreshing with the same (already redeemed) refresh token still succeeds
+    const again = await refreshTokenGrant({ ...common, clientId: PUBLIC, refreshToken: first.refreshToken!, resource: LCS });
+    assert.equal(decodeClaims(again).upn, SVC.username);
+    const strict = await startEmulator({ singleUseRefreshTokens: true });
+    try {
+      const demo = { authorityHost: strict.url, clientId: EMULATOR_DEMO.publicClient.clientId };
+      const start = await passwordGrant({ ...demo, username: EMULATOR_DEMO.user.username, password: EMULATOR_DEMO.user.password, resource: LCS });
+      await refreshTokenGrant({ ...demo, refreshToken: start.refreshToken!, resource: LCS });
+      await rejects(refreshTokenGrant({ ...demo, refreshToken: start.refreshToken! }), { code: 'ERR_SIGN_IN_REQUIRED', error: 'invalid_grant', aadsts: 'AADSTS70008' });
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('refresh: multi-resource, and an inactive refresh token is 700082', async () => {

@@ -4,6 +4,8 @@ import { EMULATOR_DEMO, clientCredentialsGrant } from '../../lib/index.js';
 
 const [authorityHost, timeoutMs, abortAfterMs] = process.argv.slice(2) as [string, string, string?];
 const started = Date.now();
+// how long the process took to get here (start-up), so the parent can judge how long it lingers after
+const startupMs = Math.round(performance.now());
 const signal = abortAfterMs === undefined ? undefined : AbortSignal.timeout(Number(abortAfterMs));
 try {
   await clientCredentialsGrant({
@@ -15,7 +17,7 @@ try {
     timeoutMs: Number(timeoutMs),
     signal,
   });
-  process.stdout.write(JSON.stringify({ code: 'none', ms: Date.now() - started }));
+  process.stdout.write(JSON.stringify({ code: 'none', ms: Date.now() - started, startupMs }));
 } catch (error) {
-  process.stdout.write(JSON.stringify({ code: (error as { code?: string }).code, message: (error as Error).message, ms: Date.now() - started }));
+  process.stdout.write(JSON.stringify({ code: (error as { code?: string }).code, message: (error as Error).message, ms: Date.now() - started, startupMs }));
 }
