@@ -15,7 +15,7 @@ const RANKS = [
   ['token.ts', 3], ['claims.ts', 3],
   ['grants/', 4],
   ['device-flow.ts', 5],
-  ['config/', 6],
+  ['config/', 6], ['session/', 6],
   ['d365/', 8], ['protocol.ts', 8], ['on-demand.ts', 8],
   ['index.ts', 9], ['start-emulator.ts', 9],
   ['cli/', 10],
