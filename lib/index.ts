@@ -10,6 +10,7 @@ export {
   FederatedUserError,
   DeviceCodeError,
   ConfigError,
+  SessionStoreError,
   isD365AuthError,
   type ErrorCode,
 } from './errors.js';
@@ -47,6 +48,9 @@ export { defaultConfigPath } from './config/paths.js';
 export type { LcsConfig } from './config/lcs.js';
 export type { ODataConfig } from './config/odata.js';
 export { createTokenProvider, type TokenProvider, type TokenProviderOptions } from './d365/provider.js';
+// a session shared by a fleet: Redis (the caller's own `redis` client; its implementation loads on first use)
+export { createRedisSessionStore } from './session/redis.js';
+export type { RedisSessionStore, RedisSessionStoreOptions, RedisLcsStore, RedisClientLike, EncryptionKey } from './session/redis.js';
 export { VERSION } from './version.js';
 
 // the AAD v1 emulator (loaded on first start)
