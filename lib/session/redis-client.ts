@@ -21,8 +21,11 @@ export class CommandAborted extends Error {}
 
 export function commandRunner(client: RedisClientLike, location: string, timeoutMs: number): RunCommand {
   return async (args, what, signal) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const abortSignal = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    // a timer of our own, not AbortSignal.timeout(): that one is unref'd, and a caller awaiting a
+    // command must keep the process alive until the command settles
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const abortSignal = signal === undefined ? timeout.signal : AbortSignal.any([signal, timeout.signal]);
     let onAbort: (() => void) | undefined;
     // the client's own abortSignal (v5+) drops a command still queued; the race settles on any version
     const aborted = new Promise<never>((_, reject) => {
@@ -37,6 +40,7 @@ export function commandRunner(client: RedisClientLike, location: string, timeout
       if (signal?.aborted) throw new CommandAborted('aborted');
       throw redisError(what, location, error);
     } finally {
+      clearTimeout(timer);
       if (onAbort !== undefined) abortSignal.removeEventListener('abort', onAbort);
     }
   };
