@@ -62,7 +62,7 @@ export function createRedisStoreImpl(options: CheckedOptions): RedisStoreImpl {
   const run = commandRunner(options.client, location, options.commandTimeoutMs);
   const current: SessionKey | undefined = options.encryptionKey === undefined ? undefined : sessionKey(options.encryptionKey);
   const keyring = [...(current === undefined ? [] : [current]), ...options.previousKeys.map(sessionKey)];
-  const label = (id: SessionId) => `the session "${id}" in ${location}`;
+  const label = (id: SessionId, which = '') => `the ${which}session "${id}" in ${location}`;
 
   async function read(id: SessionId): Promise<Stored> {
     const keys = keysOf(keyPrefix, id);
@@ -86,15 +86,15 @@ export function createRedisStoreImpl(options: CheckedOptions): RedisStoreImpl {
       throw new InputError(`Refusing to save ${label(id)}: ${PLAINTEXT_REFUSED}`, 'ERR_INVALID_INPUT', 'encryptionKey');
     }
     const text = value === null ? '' : encodeValue(id, value, current);
-    const reply = await run(['EVAL', WRITE, '2', keys.session, keys.lock, lock.owner, stored.version, text], `saving the new ${label(id)}`);
+    const reply = await run(['EVAL', WRITE, '2', keys.session, keys.lock, lock.owner, stored.version, text], `saving ${label(id, 'new ')}`);
     if (reply === -1) {
       throw new SessionStoreError(
-        `The new ${label(id)} could not be saved: this caller's lock on it lapsed (no keep-alive reached Redis within lockTtlMs, ${lockTtlMs} ms), so another holder may have saved a newer one.`,
+        `${capital(label(id, 'new '))} could not be saved: this caller's lock on it lapsed (no keep-alive reached Redis within lockTtlMs, ${lockTtlMs} ms), so another holder may have saved a newer one.`,
         { remedy: 'Retry: the next call reads the newest session. If Redis was slow or the work took long, check Redis or raise lockTtlMs.' },
       );
     }
     if (reply === -2) {
-      throw new SessionStoreError(`The new ${label(id)} could not be saved: a newer one was saved meanwhile (its version changed).`, {
+      throw new SessionStoreError(`${capital(label(id, 'new '))} could not be saved: a newer one was saved meanwhile (its version changed).`, {
         remedy: 'Retry: the next call reads the newest session. Check that nothing writes these keys without taking their lock.',
       });
     }
@@ -165,6 +165,10 @@ function checkUpdateOptions(call: SessionUpdateOptions): void {
     throw new InputError('waitMs must be a number of milliseconds, 0 or more.', 'ERR_INVALID_INPUT', 'waitMs');
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InputError('signal must be an AbortSignal.', 'ERR_INVALID_INPUT', 'signal');
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
