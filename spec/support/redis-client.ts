@@ -2,7 +2,15 @@
 // server (for the "no plaintext secret" checks). Asserts nothing.
 import { createClient } from 'redis';
 
-export type Client = ReturnType<typeof createClient>;
+export type Client = ReturnType<typeof newClient>;
+
+function newClient(url: string, offlineQueue: boolean) {
+  return createClient({
+    url,
+    disableOfflineQueue: !offlineQueue,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500) },
+  });
+}
 
 /**
  * A connected client set up as the README advises for the store: a short connect timeout, no offline
@@ -10,11 +18,7 @@ export type Client = ReturnType<typeof createClient>;
  * caller's own commands see, so the emitter's are swallowed here.
  */
 export async function connectClient(url: string, options: { offlineQueue?: boolean } = {}): Promise<Client> {
-  const client = createClient({
-    url,
-    disableOfflineQueue: !options.offlineQueue,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500) },
-  });
+  const client = newClient(url, options.offlineQueue ?? false);
   client.on('error', () => undefined);
   await client.connect();
   return client;
