@@ -19,6 +19,7 @@ const store = createRedisSessionStore({
   lockTtlMs: Number(env['LOCK_TTL_MS'] ?? 30_000),
 });
 const ownClientId = env['D365FO_AUTH_CONFIG'] === undefined ? undefined : (await openConfigStore().lcs.get()).clientId;
+await store.readSession('lcs'); // loads the store's implementation before the start, so "go" times the fleet, not module loading
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 await once(process.stdin, 'data');
 
