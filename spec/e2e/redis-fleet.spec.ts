@@ -100,24 +100,35 @@ describe('a fleet sharing one Redis session store', { timeout: 180_000 }, () => 
     await seed(open(lockTtlMs));
     const before = refreshes();
     const holder = startFleetWorker(env({ MODE: 'hold', LOCK_TTL_MS: String(lockTtlMs) }));
+    let deadOwner = '';
     try {
       assert.deepEqual(await holder.next(), { ready: true });
       holder.go();
       assert.deepEqual(await holder.next(), { holding: true });
       // held past its TTL by the keep-alive while alive
       await new Promise((resolve) => setTimeout(resolve, lockTtlMs + 500));
-      assert.equal(Number(await client.sendCommand(['EXISTS', `${prefix}{lcs}:lock`])), 1);
+      deadOwner = String(await client.sendCommand(['GET', `${prefix}{lcs}:lock`]));
+      assert.match(deadOwner, /"pid":\d+/);
     } finally {
       await holder.kill();
     }
     const killedAt = Date.now();
+    let freedAt = 0;
+    const lockGone = (async () => {
+      // freed: the dead holder's owner value is gone (the next caller's may already stand there)
+      while (String(await client.sendCommand(['GET', `${prefix}{lcs}:lock`])) === deadOwner) await new Promise((resolve) => setTimeout(resolve, 20));
+      freedAt = Date.now();
+    })();
     let lockedAt = 0;
     const fn = refreshIfExpiring();
     const outcome = await open(lockTtlMs).updateSession('lcs', async (current) => {
       lockedAt = Date.now();
       return fn(current);
     });
-    assert.ok(lockedAt - killedAt <= lockTtlMs + 300, `the next caller took the lock ${lockedAt - killedAt} ms after the kill`);
+    await lockGone;
+    // the key expires at most lockTtlMs after the holder's last keep-alive, which came before the kill
+    assert.ok(freedAt - killedAt <= lockTtlMs + 250, `the lock was freed ${freedAt - killedAt} ms after the kill`);
+    assert.ok(lockedAt - killedAt <= lockTtlMs + 1000, `the next caller took the lock ${lockedAt - killedAt} ms after the kill`);
     assert.equal(outcome.refreshed, true);
     assert.equal(refreshes() - before, 1);
   });

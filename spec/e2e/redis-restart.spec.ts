@@ -74,7 +74,7 @@ describe('Redis restarted mid-run', { timeout: 120_000 }, () => {
     const fn = async () => ((ran = true), { result: 0 });
     let started = Date.now();
     await assert.rejects(fast.updateSession('lcs', fn), storeDown(/^Redis session store redis:\/\/127\.0\.0\.1:\d+ \(keys d365fo-auth:\*\): taking the lock on the session "lcs" in .* failed: Redis cannot be reached \(/));
-    assert.ok(Date.now() - started < 1000, `advised client: ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 1500, `advised client: ${Date.now() - started} ms`);
     // node-redis's default offline queue would wait for the reconnect: commandTimeoutMs bounds it
     started = Date.now();
     await assert.rejects(slow.updateSession('lcs', fn), storeDown(/taking the lock on the session "lcs" in .* failed: Redis did not answer within 1000 ms\.$/));

@@ -158,21 +158,21 @@ describe('createRedisSessionStore() on a real Redis', () => {
       assert.ok(error instanceof SessionStoreError);
       assert.equal(error.code, 'ERR_SESSION_LOCKED');
       assert.match(error.message, LOCKED);
-      assert.match(error.message, /gave up after waiting 0\.[3-9] s\.$/);
+      assert.match(error.message, /gave up after waiting \d+(\.\d)? s\.$/);
       assert.equal(
         error.remedy,
         `A live holder is still refreshing: retry later or give a larger waitMs. A holder that died frees the lock by itself within lockTtlMs (30 s); to free it at once, make sure no process is refreshing, then DEL ${prefix}{lcs}:lock.`,
       );
       return true;
     });
-    assert.ok(Date.now() - started < 1000);
+    assert.ok(Date.now() - started >= 300 && Date.now() - started < 2000, `${Date.now() - started} ms`);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('shutting down')), 100);
     await assert.rejects(store.updateSession('lcs', async () => ((ran = true), { result: 0 }), { signal: controller.signal }), (error: unknown) => {
       assert.ok(error instanceof SessionStoreError);
       assert.equal(error.code, 'ERR_SESSION_LOCKED');
       assert.match(error.message, LOCKED);
-      assert.match(error.message, /stopped waiting after 0\.\d s: the caller's signal aborted\.$/);
+      assert.match(error.message, /stopped waiting after \d+(\.\d)? s: the caller's signal aborted\.$/);
       assert.equal((error.cause as Error).message, 'shutting down');
       return true;
     });
