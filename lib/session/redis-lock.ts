@@ -105,18 +105,19 @@ function holding(settings: LockSettings, lockKey: string, owner: string): HeldLo
 
 function lockedError(settings: LockSettings, lockKey: string, holder: unknown, waitedMs: number, how: 'gave up' | 'stopped', reason?: unknown): SessionStoreError {
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-  let who = 'another process';
+  // holder: the lock's owner value; null when it was free at the last look; undefined when unknown
+  let state = holder !== null ? 'is locked by another process' : how === 'gave up' ? 'was not taken: other callers kept taking it first' : 'was not taken';
   if (typeof holder === 'string') {
     try {
       const info = JSON.parse(holder) as OwnerInfo;
       const age = typeof info.at === 'number' ? `, taken ${seconds(Math.max(0, Date.now() - info.at))} ago by that machine's clock` : '';
-      who = `process ${String(info.pid)} on ${String(info.host)}${age}`;
+      state = `is locked by process ${String(info.pid)} on ${String(info.host)}${age}`;
     } catch {
       // an owner value another program wrote: say nothing more about it
     }
   }
   const why = how === 'gave up' ? `gave up after waiting ${seconds(waitedMs)}` : `stopped waiting after ${seconds(waitedMs)}: the caller's signal aborted`;
-  return new SessionStoreError(`${capital(settings.label)} is locked by ${who}; ${why}.`, {
+  return new SessionStoreError(`${capital(settings.label)} ${state}; ${why}.`, {
     code: 'ERR_SESSION_LOCKED',
     cause: reason,
     remedy: `A live holder is still refreshing: retry later or give a larger waitMs. A holder that died frees the lock by itself within lockTtlMs (${seconds(settings.lockTtlMs)}); to free it at once, make sure no process is refreshing, then DEL ${lockKey}.`,

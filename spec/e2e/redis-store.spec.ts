@@ -179,6 +179,13 @@ describe('createRedisSessionStore() on a real Redis', () => {
     assert.equal(ran, false);
     release();
     await holding;
+    // a signal aborted before the call: nothing is taken, nothing runs
+    await assert.rejects(store.updateSession('lcs', async () => ((ran = true), { result: 0 }), { signal: AbortSignal.abort() }), {
+      code: 'ERR_SESSION_LOCKED',
+      message: `The session "lcs" in ${store.location} was not taken; stopped waiting after 0 s: the caller's signal aborted.`,
+    });
+    assert.equal(ran, false);
+    assert.equal(await lockExists(), false);
   });
 
   it('a live holder keeps its lock past lockTtlMs (keep-alive) and saves', async () => {
