@@ -1,7 +1,8 @@
-// Redis restarted mid-run, with a real redis-server and the emulator: while it is down every call
+// Redis restarted or slow mid-run, with a real redis-server and the emulator: while it is down every call
 // fails fast with ERR_SESSION_STORE and a remedy (with the advised client settings, and with node-redis's
 // default offline queue bounded by commandTimeoutMs), fn never runs; a refresh whose save fails says
-// the new session is not saved and leaves the old one; after the restart the same client and store work again.
+// the new session is not saved and leaves the old one; after the restart the same client and store work
+// again; a Redis that stalls mid-refresh does not cost the holder its lock, nor the fleet a second refresh.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { EMULATOR_DEMO, SessionStoreError, createRedisSessionStore, startEmulator, type EmulatorHandle, type RedisSessionStore } from '../../lib/index.js';
@@ -88,6 +89,28 @@ describe('Redis restarted mid-run', { timeout: 120_000 }, () => {
     const before = refreshes();
     assert.equal((await slow.updateSession('lcs', refreshIfExpiring())).refreshed, true);
     assert.equal((await fast.updateSession('lcs', refreshIfExpiring())).refreshed, false);
+    assert.equal(refreshes() - before, 1);
+  });
+
+  it('Redis slow mid-refresh (CLIENT PAUSE past lockTtlMs/3): the lock holds, and a waiter does not refresh again', async () => {
+    await fast.updateSession('lcs', async (current) => ({ session: { ...current!, accessToken: current!.accessToken, refreshToken: current!.refreshToken, expiresAt: Date.now() + 60_000 }, result: 0 }));
+    const before = refreshes();
+    const refresh = refreshIfExpiring();
+    const holder = fast.updateSession('lcs', async (current) => {
+      // every client's commands (keep-alives included) wait 800 ms, three times: the work outlasts lockTtlMs
+      for (let i = 0; i < 3; i++) {
+        await advised.sendCommand(['CLIENT', 'PAUSE', '800', 'ALL']);
+        await new Promise((resolve) => setTimeout(resolve, 900));
+      }
+      return refresh(current);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const other = createRedisSessionStore({ client: queued, encryptionKey: KEY, lockTtlMs: LOCK_TTL_MS });
+    const waiter = other.updateSession('lcs', refreshIfExpiring(), { waitMs: 10_000 });
+    const [first, second] = await Promise.all([holder, waiter]);
+    assert.equal(first.refreshed, true);
+    assert.equal(second.refreshed, false);
+    assert.equal(second.expiresAt, first.expiresAt);
     assert.equal(refreshes() - before, 1);
   });
 
