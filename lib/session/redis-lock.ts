@@ -13,8 +13,9 @@ const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export interface LockSettings {
   run: RunCommand;
   lockTtlMs: number;
-  /** What is locked and where, for messages, e.g. `the session "lcs" in redis://…`. */
+  /** What is locked, e.g. `the session "lcs"`, and where (the store's location), for messages. */
   label: string;
+  location: string;
 }
 
 export interface HeldLock {
@@ -117,7 +118,7 @@ function lockedError(settings: LockSettings, lockKey: string, holder: unknown, w
     }
   }
   const why = how === 'gave up' ? `gave up after waiting ${seconds(waitedMs)}` : `stopped waiting after ${seconds(waitedMs)}: the caller's signal aborted`;
-  return new SessionStoreError(`${capital(settings.label)} ${state}; ${why}.`, {
+  return new SessionStoreError(`${capital(settings.label)} in ${settings.location} ${state}; ${why}.`, {
     code: 'ERR_SESSION_LOCKED',
     cause: reason,
     remedy: `A live holder is still refreshing: retry later or give a larger waitMs. A holder that died frees the lock by itself within lockTtlMs (${seconds(settings.lockTtlMs)}); to free it at once, make sure no process is refreshing, then DEL ${lockKey}.`,

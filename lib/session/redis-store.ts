@@ -62,7 +62,8 @@ export function createRedisStoreImpl(options: CheckedOptions): RedisStoreImpl {
   const run = commandRunner(options.client, location, options.commandTimeoutMs);
   const current: SessionKey | undefined = options.encryptionKey === undefined ? undefined : sessionKey(options.encryptionKey);
   const keyring = [...(current === undefined ? [] : [current]), ...options.previousKeys.map(sessionKey)];
-  const label = (id: SessionId, which = '') => `the ${which}session "${id}" in ${location}`;
+  /** `the session "lcs"`: what a command is about (its errors name the location first). */
+  const label = (id: SessionId, which = '') => `the ${which}session "${id}"`;
 
   async function read(id: SessionId): Promise<Stored> {
     const keys = keysOf(keyPrefix, id);
@@ -73,7 +74,7 @@ export function createRedisStoreImpl(options: CheckedOptions): RedisStoreImpl {
     const value = decodeValue(record, place, keyring, allowPlaintext);
     const session = isObject(value) ? sessionOfValue(id, value) : 'the record should be an object';
     if (typeof session === 'string') {
-      throw new SessionStoreError(`Cannot use ${label(id)} (Redis key ${keys.session}): ${session}.`, {
+      throw new SessionStoreError(`Cannot use ${label(id)} in ${location} (Redis key ${keys.session}): ${session}.`, {
         remedy: `Delete it (DEL ${keys.session}) and save the session again.`,
       });
     }
@@ -83,18 +84,18 @@ export function createRedisStoreImpl(options: CheckedOptions): RedisStoreImpl {
   async function save(id: SessionId, lock: HeldLock, stored: Stored, value: StoredValue | null): Promise<void> {
     const keys = keysOf(keyPrefix, id);
     if (value !== null && current === undefined && !allowPlaintext && holdsSecret(value)) {
-      throw new InputError(`Refusing to save ${label(id)}: ${PLAINTEXT_REFUSED}`, 'ERR_INVALID_INPUT', 'encryptionKey');
+      throw new InputError(`Refusing to save ${label(id)} in ${location}: ${PLAINTEXT_REFUSED}`, 'ERR_INVALID_INPUT', 'encryptionKey');
     }
     const text = value === null ? '' : encodeValue(id, value, current);
     const reply = await run(['EVAL', WRITE, '2', keys.session, keys.lock, lock.owner, stored.version, text], `saving ${label(id, 'new ')}`);
     if (reply === -1) {
       throw new SessionStoreError(
-        `${capital(label(id, 'new '))} could not be saved: this caller's lock on it lapsed (no keep-alive reached Redis within lockTtlMs, ${lockTtlMs} ms), so another holder may have saved a newer one.`,
+        `${capital(label(id, 'new '))} in ${location} could not be saved: this caller's lock on it lapsed (no keep-alive reached Redis within lockTtlMs, ${lockTtlMs} ms), so another holder may have saved a newer one.`,
         { remedy: 'Retry: the next call reads the newest session. If Redis was slow or the work took long, check Redis or raise lockTtlMs.' },
       );
     }
     if (reply === -2) {
-      throw new SessionStoreError(`${capital(label(id, 'new '))} could not be saved: a newer one was saved meanwhile (its version changed).`, {
+      throw new SessionStoreError(`${capital(label(id, 'new '))} in ${location} could not be saved: a newer one was saved meanwhile (its version changed).`, {
         remedy: 'Retry: the next call reads the newest session. Check that nothing writes these keys without taking their lock.',
       });
     }
@@ -102,7 +103,7 @@ export function createRedisStoreImpl(options: CheckedOptions): RedisStoreImpl {
 
   /** Takes the lock, reads, runs `body`, releases; a release failure never masks `body`'s outcome. */
   async function locked<T>(id: SessionId, call: SessionUpdateOptions, body: (stored: Stored, lock: HeldLock) => Promise<T>): Promise<T> {
-    const lock = await acquireLock({ run, lockTtlMs, label: label(id) }, keysOf(keyPrefix, id).lock, call.waitMs ?? waitMs, call.signal);
+    const lock = await acquireLock({ run, lockTtlMs, label: label(id), location }, keysOf(keyPrefix, id).lock, call.waitMs ?? waitMs, call.signal);
     try {
       return await body(await read(id), lock);
     } finally {

@@ -74,13 +74,13 @@ describe('Redis restarted mid-run', { timeout: 120_000 }, () => {
     let ran = false;
     const fn = async () => ((ran = true), { result: 0 });
     let started = Date.now();
-    await assert.rejects(fast.updateSession('lcs', fn), storeDown(/^Redis session store redis:\/\/127\.0\.0\.1:\d+ \(keys d365fo-auth:\*\): taking the lock on the session "lcs" in .* failed: Redis cannot be reached \(/));
+    await assert.rejects(fast.updateSession('lcs', fn), storeDown(/^Redis session store redis:\/\/127\.0\.0\.1:\d+ \(keys d365fo-auth:\*\): taking the lock on the session "lcs" failed: Redis cannot be reached \(/));
     assert.ok(Date.now() - started < 1500, `advised client: ${Date.now() - started} ms`);
     // node-redis's default offline queue would wait for the reconnect: commandTimeoutMs bounds it
     started = Date.now();
-    await assert.rejects(slow.updateSession('lcs', fn), storeDown(/taking the lock on the session "lcs" in .* failed: Redis did not answer within 1000 ms\.$/));
+    await assert.rejects(slow.updateSession('lcs', fn), storeDown(/taking the lock on the session "lcs" failed: Redis did not answer within 1000 ms\.$/));
     assert.ok(Date.now() - started < 2500, `offline-queue client: ${Date.now() - started} ms`);
-    await assert.rejects(fast.readSession('lcs'), storeDown(/reading the session "lcs" in .* failed: Redis cannot be reached/));
+    await assert.rejects(fast.readSession('lcs'), storeDown(/reading the session "lcs" failed: Redis cannot be reached/));
     assert.equal(ran, false);
 
     await server.start();
@@ -125,7 +125,7 @@ describe('Redis restarted mid-run', { timeout: 120_000 }, () => {
         await server.stop({ save: true }); // the snapshot keeps the lock, as a crash would
         return change;
       }),
-      storeDown(/^Redis session store .*: saving the new session "lcs" in .* failed: Redis cannot be reached \(/),
+      storeDown(/^Redis session store .*: saving the new session "lcs" failed: Redis cannot be reached \(/),
     );
     await server.start();
     await untilBack(fast);

@@ -295,7 +295,7 @@ describe('createRedisSessionStore() on a real Redis', () => {
     await assert.rejects(store.updateSession('lcs', async () => ((ran = true), { result: 0 })), (error: unknown) => {
       assert.ok(error instanceof SessionStoreError);
       assert.equal(error.code, 'ERR_SESSION_STORE');
-      assert.match(error.message, /taking the lock on the session "lcs" in .* failed: the Redis client is closed \(The client is closed\)\.$/);
+      assert.match(error.message, /taking the lock on the session "lcs" failed: the Redis client is closed \(The client is closed\)\.$/);
       assert.equal(error.remedy, 'Call `await client.connect()` before using the store and keep the client open while it is used.');
       return true;
     });
@@ -332,7 +332,7 @@ describe('createRedisSessionStore() on a real Redis', () => {
       let ran = false;
       await assert.rejects(store.updateSession('lcs', async () => ((ran = true), { result: 0 })), (error: unknown) => {
         assert.ok(error instanceof SessionStoreError);
-        assert.match(error.message, /taking the lock on the session "lcs" in .* failed: the client is connected to a read-only replica \(READONLY /);
+        assert.match(error.message, /taking the lock on the session "lcs" failed: the client is connected to a read-only replica \(READONLY /);
         assert.match(String(error.remedy), /^Point the client at the primary/);
         return true;
       });
