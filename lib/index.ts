@@ -76,6 +76,9 @@ export type { ODataConfig, ODataConfigInput, ODataConfigSummary } from './config
 export type { SessionStore, SessionId, SessionRecord, SessionChange, SessionUpdateOptions, RefreshRefusal } from './session/types.js';
 export { odataSessionId } from './session/types.js';
 export { createTokenProvider, type TokenProvider, type TokenProviderOptions } from './d365/provider.js';
+// a session shared by a fleet: Redis (the caller's own `redis` client; its implementation loads on first use)
+export { createRedisSessionStore } from './session/redis.js';
+export type { RedisSessionStore, RedisSessionStoreOptions, RedisLcsStore, RedisClientLike, EncryptionKey } from './session/redis.js';
 export { VERSION } from './version.js';
 
 // the AAD v1 emulator (loaded when first started; also the `d365fo-auth/emulator` entry)

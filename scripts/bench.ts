@@ -13,6 +13,7 @@ import adal from 'adal-node';
 import type * as Lib from '../lib/index.js';
 import { CALLER_CA_VARIABLE, installProduction, pack } from './bench/install.js';
 import { timeProcesses } from './bench/processes.js';
+import { benchRedisFleet, redisFleetRow } from './bench/redis.js';
 import { table, verdict, type Row } from './bench/report.js';
 import { interleave, mean, median, round, type Series } from './bench/stats.js';
 
@@ -367,7 +368,13 @@ rows.push({
 });
 log(`device-code wait: ${rows.at(-1)!.measured}`);
 
-// ---- 5. the production install --------------------------------------------------------------------
+// ---- 5. a fleet of processes sharing one session in Redis ----------------------------------------
+log('a fleet of 20 processes on one Redis session');
+const fleet = await benchRedisFleet();
+results['redisFleet'] = fleet;
+rows.push(redisFleetRow(fleet));
+
+// ---- 6. the production install --------------------------------------------------------------------
 log('packing and installing the tarball (npm install --omit=dev)');
 const packed = pack(root, work);
 let install: { mebibytes: number; packages: string[] } | undefined;

@@ -1,4 +1,4 @@
-// Runs the whole test suite: Chromium check (installed with apt-get when missing and allowed),
+// Runs the whole test suite: Chromium and redis-server checks (installed with apt-get when missing and allowed),
 // typecheck, import-direction check, the build of dist/ (the package spec tests it), then every
 // spec with node:test via tsx.
 // Usage: node scripts/test.mjs [--no-typecheck] [--node BIN]   (BIN: another node binary for the specs)
@@ -26,18 +26,25 @@ function specs(dir) {
   return found;
 }
 
-// The /devicelogin browser spec drives Debian's Chromium (playwright-core never downloads one).
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+// Debian packages the specs drive: Chromium for the /devicelogin browser spec (playwright-core never
+// downloads one), redis-server for the Redis session store's specs (a real server, started per spec
+// file on a free loopback port). Missing ones are installed with one apt-get run when allowed.
+const NEEDED = [
+  { path: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser spec' },
+  { path: '/usr/bin/redis-server', pkg: 'redis-server', why: 'the Redis session store specs' },
+].filter((need) => !existsSync(need.path));
+if (NEEDED.length > 0) {
+  const list = NEEDED.map((need) => `${need.path} (${need.why})`).join(' and ');
+  const pkgs = NEEDED.map((need) => need.pkg);
   const root = process.getuid?.() === 0;
   const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (!root || !apt) {
-    console.error(`${CHROMIUM} is missing; the browser spec needs it. Install Debian's chromium (apt-get install -y chromium) and run again.`);
+    console.error(`${list} ${NEEDED.length > 1 ? 'are' : 'is'} missing. Install Debian's ${pkgs.join(' and ')} (apt-get install -y ${pkgs.join(' ')}) and run again.`);
     process.exit(1);
   }
-  console.log(`installing Debian's chromium for the browser spec (${CHROMIUM} is missing)`);
+  console.log(`installing Debian's ${pkgs.join(' and ')}: ${list} ${NEEDED.length > 1 ? 'are' : 'is'} missing`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...pkgs]]) {
     const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }

@@ -53,7 +53,10 @@ export interface SessionRecord {
   refreshRefused?: RefreshRefusal | undefined;
 }
 
-/** What an update decides: `session` replaces the saved one (undefined: leave it; null: delete it), `result` is returned. */
+/**
+ * What an update decides: `session` replaces the saved one (undefined: leave it; null: forget it —
+ * for the LCS session, its tokens go and its settings stay), `result` is returned.
+ */
 export interface SessionChange<T> {
   session?: SessionRecord | null | undefined;
   result: T;
