@@ -1,5 +1,6 @@
 // The demo behind `npm start`: starts the AAD v1 emulator on loopback and runs the main jobs
-// against it (LCS password grant, refresh, OData client credentials, device code), printing a report.
+// against it (LCS password grant, refresh, OData client credentials, device code, and an MFA account
+// that the password grant refuses signing in with the browser), printing a report.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import {
   EMULATOR_DEMO,
   decodeClaims,
   getLcsApiToken,
+  getLcsApiTokenInteractive,
+  OAuthError,
   getODataToken,
   getODataTokenInteractive,
   isD365AuthError,
@@ -74,10 +77,36 @@ async function main(): Promise<void> {
     });
     out(`   ${describe(person)}`);
 
+    out('5. LCS API: an account under MFA, with the password grant');
+    const mfa = EMULATOR_DEMO.mfaUser;
+    const refused = await getLcsApiToken({ ...common, clientId: EMULATOR_DEMO.publicClient.clientId, username: mfa.username, password: mfa.password }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (!(refused instanceof OAuthError)) throw new Error('the password grant was expected to refuse the MFA account');
+    out(`   refused: ${refused.aadsts} | what to do: ${refused.remedy}`);
+
+    out('6. LCS API: the same account signs in with the browser (authorization code + PKCE)');
+    const browser = await getLcsApiTokenInteractive({
+      ...common,
+      clientId: EMULATOR_DEMO.publicClient.clientId,
+      method: 'browser',
+      timeoutSeconds: 30,
+      // stands in for a person at a browser: the emulator completes its sign-in page (MFA approved)
+      // and the redirect goes back to the loopback listener, as the browser would send it
+      openBrowser: async (url) => {
+        const redirect = await emulator.completeAuthorization(url, { username: mfa.username, password: mfa.password });
+        await (await fetch(redirect)).text();
+        return true;
+      },
+    });
+    out(`   ${describe(browser)} | sign-in methods: ${String(decodeClaims(browser).amr)}`);
+
     out();
-    out('All four flows worked. Against a real tenant, drop `authorityHost` (or pass');
+    out('All six flows worked. Against a real tenant, drop `authorityHost` (or pass');
     out('https://login.microsoftonline.us / https://login.chinacloudapi.cn for the national clouds),');
     out('use your own app registration id and account, for example:');
+    out('  npx d365fo-auth lcs login --browser --client-id <app id>');
     out('  printf %s "$PASSWORD" | npx d365fo-auth lcs login --username svc-lcs@contoso.com --client-id <app id> --password-stdin');
     out('  npx d365fo-auth odata login --tenant contoso.onmicrosoft.com --url https://contoso.operations.dynamics.com');
   } finally {

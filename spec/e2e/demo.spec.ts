@@ -9,7 +9,7 @@ const DEMO = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url));
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.ts', import.meta.url));
 
 describe('the demo and the emulator command', () => {
-  it('npm start: all four flows against the built-in emulator, then how to use a real tenant', async () => {
+  it('npm start: all six flows against the built-in emulator, then how to use a real tenant', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', DEMO], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -23,7 +23,9 @@ describe('the demo and the emulator command', () => {
     assert.match(out, /3\. OData: client credentials[^\n]*\n {3}app 7b1e2d3c-4a5f-4e6d-9c8b-0a1f2e3d4c5b \| aud https:\/\/contoso\.operations\.dynamics\.com \| expires in 59 min \| refresh token: no/);
     assert.match(out, /code [A-Z0-9]{8} at http:\/\/127\.0\.0\.1:\d+\/devicelogin/);
     assert.match(out, /approves by itself after 4 s/);
-    assert.match(out, /All four flows worked\. Against a real tenant/);
+    assert.match(out, /5\. LCS API: an account under MFA[^\n]*\n {3}refused: AADSTS50076 \| what to do: Multi-factor authentication is required, which the password grant cannot do: use browser or device-code sign-in/);
+    assert.match(out, /6\. LCS API: the same account signs in with the browser[^\n]*\n {3}mfa@contoso\.onmicrosoft\.com \| aud https:\/\/lcsapi\.lcs\.dynamics\.com \| expires in 59 min \| refresh token: yes \| sign-in methods: pwd,mfa/);
+    assert.match(out, /All six flows worked\. Against a real tenant/);
   });
 
   it('d365fo-auth emulator: prints its URL and demo accounts, serves v1, and stops on Ctrl-C with exit 0', async () => {
