@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { http } from 'msw';
-import { bearer, isExpired, remainingMinutes, remainingSeconds, passwordGrant, serializeToken, InputError } from '../../lib/index.js';
+import { bearer, isExpired, remainingMinutes, remainingSeconds, passwordGrant, serializeToken, parseSerializedToken, InputError } from '../../lib/index.js';
 import type { AadToken } from '../../lib/index.js';
 import { restoreToken } from '../../lib/token.js';
 import { makeToken } from '../support/tokens.js';
@@ -154,5 +154,35 @@ describe('printing a token', () => {
     assert.equal(out.idToken, ID_TOKEN);
     const defined = Object.keys(out).filter((key) => (out as unknown as Record<string, unknown>)[key] !== undefined).sort();
     assert.deepEqual(defined, Object.keys(JSON.parse(JSON.stringify(token))).sort(), 'the printed shape and the serialization list the same fields');
+  });
+});
+
+describe('serializeToken() and parseSerializedToken()', () => {
+  it('round-trip: the JSON that --json prints reads back into the same token (secrets and times included)', async () => {
+    const token = await tokenWith(tokenBody());
+    const text = JSON.stringify(serializeToken(token));
+    const back = parseSerializedToken(text);
+    assert.deepEqual(serializeToken(back), serializeToken(token));
+    assert.equal(back.accessToken, ACCESS_TOKEN);
+    assert.equal(back.refreshToken, REFRESH_TOKEN);
+    assert.equal(back.expiresAt, token.expiresAt);
+    assert.equal(back.sentAt, token.sentAt);
+    assert.equal(back.clockSkewSeconds, token.clockSkewSeconds);
+    assert.ok(!inspect(back).includes(ACCESS_TOKEN));
+    assert.deepEqual(parseSerializedToken(serializeToken(token)).expiresOn, token.expiresOn);
+  });
+
+  it('never prints -0 as the skew', async () => {
+    const token = restoreToken({ tokenType: 'Bearer', accessToken: 'x', expiresIn: 1, expiresOn: 1_800_000_000, sentAt: 1_800_000_000_000 - 1000 + 400, expiresAt: 1_800_000_000_400 });
+    assert.equal(Object.is(serializeToken(token).clockSkewSeconds, -0), false);
+  });
+
+  it('refuses what is not a serialized token, naming the field', () => {
+    assert.throws(() => parseSerializedToken('{"tokenType":"Bearer"}'), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.equal(error.message, 'parseSerializedToken() got an invalid token: accessToken is missing or has the wrong type.');
+      return true;
+    });
+    assert.throws(() => parseSerializedToken('not json'), InputError);
   });
 });
