@@ -122,26 +122,12 @@ export function isAadToken(value: unknown): value is AadToken {
 }
 
 /** The token as plain JSON WITH its secrets: what `--json` prints and `parseSerializedToken` reads back. */
-export interface SerializedToken {
-  tokenType: string;
-  accessToken: string;
-  refreshToken?: string | undefined;
-  idToken?: string | undefined;
-  resource?: string | undefined;
-  scope?: string | undefined;
-  expiresIn: number;
-  extExpiresIn?: number | undefined;
-  /** Server clock, epoch seconds. */
-  expiresOn: number;
-  notBefore?: number | undefined;
+export type SerializedToken = Omit<AadToken, 'raw' | 'sentAt' | 'expiresAt'> & {
   /** Local clock, ISO 8601. */
   sentAt: string;
   /** Local expiry, ISO 8601. */
   expiresAt: string;
-  clockSkewSeconds: number;
-  authorityHost?: string | undefined;
-  tenant?: string | undefined;
-}
+};
 
 /**
  * The token as a plain object WITH its access, refresh and id tokens, for output the caller asked

@@ -2,18 +2,15 @@
 // code) for an LCS host, with defaults from the saved LCS config (as the PowerShell module's
 // $Script: defaults). The saved config is read only when a value is missing. Nothing is saved here.
 import type { ClientAuthOptions } from '../aad/client-auth.js';
-import { signInWithBrowser } from '../browser.js';
 import { openConfigStore, type ConfigStore } from '../config/store.js';
-import { pollDeviceCode, type PendingInfo } from '../device-flow.js';
 import { InputError } from '../errors.js';
-import type { Prompt } from '../grants/authorization-code.js';
-import { requestDeviceCode, type DeviceCode } from '../grants/device-code.js';
 import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import type { CommonOptions } from '../http/types.js';
 import type { AadToken } from '../token.js';
 import { DEFAULT_LCS_API_URI, checkLcsApiUri, lcsAuthorityHost, type LcsHostOptions } from './hosts.js';
 import { DEFAULT_INTERACTIVE_CLIENT_ID } from './resource.js';
+import { signInInteractively, type InteractiveOptions } from './interactive.js';
 
 export interface LcsOptions extends CommonOptions, ClientAuthOptions, LcsHostOptions {
   clientId?: string | undefined;
@@ -32,18 +29,9 @@ export interface RefreshLcsApiTokenOptions extends LcsOptions {
   refreshToken?: string | undefined;
 }
 
-export interface GetLcsApiTokenInteractiveOptions extends LcsOptions {
+export interface GetLcsApiTokenInteractiveOptions extends LcsOptions, InteractiveOptions {
   /** Default `browser` (works under MFA and Conditional Access); `device-code` for a terminal without a browser. */
   method?: 'browser' | 'device-code' | undefined;
-  /** Default 300. */
-  timeoutSeconds?: number | undefined;
-  onDeviceCode?: ((code: DeviceCode) => void | Promise<void>) | undefined;
-  onPending?: ((info: PendingInfo) => void) | undefined;
-  openBrowser?: ((url: string) => boolean | void | Promise<boolean | void>) | undefined;
-  onUrl?: ((url: string) => void) | undefined;
-  port?: number | undefined;
-  prompt?: Prompt | undefined;
-  loginHint?: string | undefined;
 }
 
 interface Resolved {
@@ -114,12 +102,12 @@ export async function refreshLcsApiToken(options: RefreshLcsApiTokenOptions = {}
 
 /** Signs a person in to the LCS API interactively: browser (default; MFA and Conditional Access) or device code. */
 export async function getLcsApiTokenInteractive(options: GetLcsApiTokenInteractiveOptions = {}): Promise<AadToken> {
-  const method = options.method ?? 'browser';
-  if (method !== 'browser' && method !== 'device-code') throw new InputError("method must be 'browser' or 'device-code'.", 'ERR_INVALID_INPUT', 'method');
   const resolved = await resolve(options, false);
-  const common = { ...options, clientId: resolved.clientId ?? DEFAULT_INTERACTIVE_CLIENT_ID, authorityHost: resolved.authorityHost, tenant: options.tenant ?? 'common', resource: resolved.lcsApiUri };
-  if (method === 'browser') return signInWithBrowser(common);
-  const code = await requestDeviceCode(common);
-  await options.onDeviceCode?.(code);
-  return pollDeviceCode(code, { ...options, timeoutSeconds: options.timeoutSeconds ?? 300 });
+  return signInInteractively(options.method ?? 'browser', {
+    ...options,
+    clientId: resolved.clientId ?? DEFAULT_INTERACTIVE_CLIENT_ID,
+    authorityHost: resolved.authorityHost,
+    tenant: options.tenant ?? 'common',
+    resource: resolved.lcsApiUri,
+  });
 }

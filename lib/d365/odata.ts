@@ -2,18 +2,14 @@
 // certificate) and interactive sign-in (device code or browser), with the URL turned into the v1
 // resource and missing values from the active OData config. Nothing is saved here.
 import type { ClientAuthOptions } from '../aad/client-auth.js';
-import { signInWithBrowser } from '../browser.js';
 import { openConfigStore, type ConfigStore } from '../config/store.js';
 import type { ODataConfig } from '../config/odata.js';
-import { pollDeviceCode, type PendingInfo } from '../device-flow.js';
-import { InputError } from '../errors.js';
-import type { Prompt } from '../grants/authorization-code.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
-import { requestDeviceCode, type DeviceCode } from '../grants/device-code.js';
 import type { CommonOptions } from '../http/types.js';
 import type { AadToken } from '../token.js';
 import { certificateOf } from './certificate-files.js';
 import { DEFAULT_INTERACTIVE_CLIENT_ID, odataResource } from './resource.js';
+import { signInInteractively, type InteractiveOptions } from './interactive.js';
 
 interface ODataDefaults {
   /** Missing values come from the active OData config of this store (default: the default config file). */
@@ -52,11 +48,9 @@ export async function getODataToken(options: GetODataTokenOptions = {}): Promise
   });
 }
 
-export interface GetODataTokenInteractiveOptions extends CommonOptions, ODataDefaults {
+export interface GetODataTokenInteractiveOptions extends CommonOptions, ODataDefaults, InteractiveOptions {
   tenant?: string | undefined;
   url?: string | undefined;
-  /** Default 300 s. */
-  timeoutSeconds?: number | undefined;
   /**
    * A public client id. Default: the saved config's client id if that config says it is a public
    * client, else the first-party public client (some resources need your own app: AADSTS65002).
@@ -64,14 +58,6 @@ export interface GetODataTokenInteractiveOptions extends CommonOptions, ODataDef
   clientId?: string | undefined;
   /** Default `device-code` (as the PowerShell original); `browser` for MFA and Conditional Access. */
   method?: 'device-code' | 'browser' | undefined;
-  /** Called once with the code to show the person (its `clientId` says which client signs in). */
-  onDeviceCode?: ((code: DeviceCode) => void | Promise<void>) | undefined;
-  onPending?: ((info: PendingInfo) => void) | undefined;
-  openBrowser?: ((url: string) => boolean | void | Promise<boolean | void>) | undefined;
-  onUrl?: ((url: string) => void) | undefined;
-  port?: number | undefined;
-  prompt?: Prompt | undefined;
-  loginHint?: string | undefined;
 }
 
 /** The client id an interactive sign-in uses: the caller's, a saved public client's, else the first-party one. */
@@ -81,18 +67,12 @@ export function interactiveClientId(clientId: string | undefined, saved: Partial
 
 /** A delegated token for a person (device code or browser); defaults from the active OData config. */
 export async function getODataTokenInteractive(options: GetODataTokenInteractiveOptions = {}): Promise<AadToken> {
-  const method = options.method ?? 'device-code';
-  if (method !== 'browser' && method !== 'device-code') throw new InputError("method must be 'device-code' or 'browser'.", 'ERR_INVALID_INPUT', 'method');
   const saved = await activeDefaults(options as GetODataTokenInteractiveOptions & Record<string, unknown>, ['tenant', 'url']);
-  const common = {
+  return signInInteractively(options.method ?? 'device-code', {
     ...options,
     tenant: options.tenant ?? saved.tenant,
     authorityHost: options.authorityHost ?? saved.authorityHost,
     clientId: interactiveClientId(options.clientId, saved),
     resource: odataResource(options.url ?? saved.url),
-  };
-  if (method === 'browser') return signInWithBrowser(common);
-  const code = await requestDeviceCode(common);
-  await options.onDeviceCode?.(code);
-  return pollDeviceCode(code, { ...options, timeoutSeconds: options.timeoutSeconds ?? 300 });
+  });
 }
