@@ -54,7 +54,7 @@ export function runCli(
     interruptWhen?: (stderr: string) => boolean;
     node?: string[];
     /** Run as this user (and its group of the same number): root specs use 65534 for a folder root could write to anyway. */
-    uid?: number;
+    uid?: number | undefined;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
