@@ -8,8 +8,9 @@ import type { Context } from './table.js';
 import { badValue } from './values.js';
 import { inOwnWords } from './words.js';
 
+/** The config store of --config-file / D365FO_AUTH_CONFIG (else the default file); its warnings in the CLI's words. */
 export function storeOf(ctx: Context): ConfigStore {
-  return openConfigStore({ path: ctx.configPath });
+  return openConfigStore({ path: ctx.configPath, onWarning: (message) => warn(ctx, message) });
 }
 
 /** A warning on stderr: in the CLI's words, cleaned of anything a server could have put in it. */

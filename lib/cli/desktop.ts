@@ -2,14 +2,10 @@
 // and the browser sign-in: programs started with an argument vector (never a shell string), the
 // outcome taken from the program itself (it could not start, exited non-zero, or is running). It
 // decides nothing about when to do either (device-ux.ts does).
-import type { CliIo } from './io.js';
+import type { CliIo, OpenOutcome } from './io.js';
 
-export interface Outcome {
-  /** The program started and did not report a failure. */
-  done: boolean;
-  /** What was tried and how it ended, for a message: e.g. "xdg-open exited with 3". */
-  how: string;
-}
+/** `done`: the program started and did not report a failure; `how`: what was tried and how it ended, e.g. "xdg-open exited with 3". */
+export type Outcome = OpenOutcome;
 
 /** How long a program that is still running counts as having started fine (an opener may wait for the browser). */
 const SETTLE_MS = 1500;
@@ -80,6 +76,11 @@ export async function openUrl(url: string, io: CliIo): Promise<Outcome> {
   if (!isOpenableUrl(url)) return { done: false, how: 'the address is not a plain http(s) URL' };
   const [command, args] = openerFor(io.platform ?? process.platform, url);
   return start(command, args, io);
+}
+
+/** The io's opener when it has one, else the platform's (openUrl above). */
+export function openerOf(io: CliIo): (url: string) => Promise<Outcome> {
+  return io.openUrl ?? ((url) => openUrl(url, io));
 }
 
 /** Copies `text` with the first clipboard tool of the platform that works. */

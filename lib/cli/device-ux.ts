@@ -3,7 +3,7 @@
 // live countdown on a terminal. Opening and copying themselves are desktop.ts's.
 import type { DeviceCode } from '../index.js';
 import { cleanLine } from './clean.js';
-import { copyToClipboard, openUrl } from './desktop.js';
+import { copyToClipboard, openerOf } from './desktop.js';
 import type { CliIo } from './io.js';
 
 export interface DeviceUxOptions {
@@ -28,7 +28,7 @@ export async function showDeviceCode(io: CliIo, code: DeviceCode, options: Devic
   }
   if (live && options.browser) {
     const url = cleanLine(code.verificationUrl);
-    const opened = await openUrl(code.verificationUrl, io);
+    const opened = await openerOf(io)(code.verificationUrl);
     io.stderr.write(opened.done ? '(Opened the sign-in page in your browser.)\n' : `(Could not open a browser: ${opened.how}. Open ${url} by hand.)\n`);
   }
   if (!live) {

@@ -1,6 +1,7 @@
 // What to check after a network failure: one or two "hint:" lines from the failure's reason (refused,
 // no such name, no answer, reset, untrusted certificate) and the proxy the environment configures
-// (its address only, never its credentials). It sends nothing; `d365fo-auth doctor` will test.
+// (its address only, never its credentials). It sends nothing; `d365fo-auth doctor` tests, and is named
+// here when the command table has it.
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -31,6 +31,17 @@ export interface CliIo {
   /** Aborts on Ctrl-C. */
   signal?: AbortSignal | undefined;
   platform?: NodeJS.Platform | undefined;
+  /**
+   * Opens a URL in the default browser and says how it went. Absent: desktop.ts's opener (the
+   * platform's own program). A spec hands in its own to follow a sign-in page without a browser.
+   */
+  openUrl?: ((url: string) => Promise<OpenOutcome>) | undefined;
+}
+
+/** How opening a URL went: `done` when the opener started and reported no failure; `how` for a message. */
+export interface OpenOutcome {
+  done: boolean;
+  how: string;
 }
 
 /** The real process: its streams, stdin, environment, and Ctrl-C turned into an abort signal. */

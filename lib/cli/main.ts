@@ -5,16 +5,18 @@ import { asksForHelp, checkArguments, findCommand, parseFor, unknownCommand } fr
 import { describeError, exitCodeOf } from './errors.js';
 import { groupUsage } from './help.js';
 import type { CliIo } from './io.js';
+import { doctorCommands } from './doctor.js';
 import { lcsCommands } from './lcs.js';
 import { helpFor, metaCommands } from './meta.js';
 import { miscCommands } from './misc.js';
 import { odataCommands } from './odata.js';
+import { tokenCommands } from './token.js';
 import type { Command, Context } from './table.js';
 
 export { exitCodeOf } from './errors.js';
 
 /** The command table: the parser, the help pages and the shell completions all come from it. */
-export const COMMANDS: readonly Command[] = [...lcsCommands, ...odataCommands, ...miscCommands, ...metaCommands];
+export const COMMANDS: readonly Command[] = [...lcsCommands, ...odataCommands, ...tokenCommands, ...doctorCommands, ...miscCommands, ...metaCommands];
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const { command, words, stray } = findCommand(args, COMMANDS);

@@ -1,9 +1,12 @@
-// `d365fo-auth odata …`: device-code sign-in, client-credentials tokens, and the named OData
-// connection configs (add, set, list, show, use, remove).
-import { getODataToken, getODataTokenInteractive, type ConfigStore, type ODataConfig } from '../index.js';
-import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt } from './common.js';
-import { showDeviceCode } from './device-ux.js';
+// `d365fo-auth odata …`: a person's sign-in (device code or browser) saved as a config's session,
+// tokens (the config's app credential or its signed-in user's session, or a one-off secret or
+// certificate from flags), sign-out, and the named OData connection configs (add, set, list, show,
+// use, remove).
+import { ConfigError, DEFAULT_INTERACTIVE_CLIENT_ID, createTokenProvider, getODataToken, getODataTokenInteractive, type AadToken, type ClientCertificate, type ConfigStore, type ODataConfig } from '../index.js';
+import { CERTIFICATE_OPTIONS, checkCertificateFiles, describeCertificate, expiryWarning, keyPassphraseOf, readCertificate } from './certificate.js';
+import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt, warn } from './common.js';
 import { UsageError } from './errors.js';
+import { SIGN_IN_UX_OPTIONS, signInUx, signedInAs } from './interactive.js';
 import { nearest } from './suggest.js';
 import { JSON_DEFAULT_OPTIONS, JSON_OPTIONS, type Command, type Context, type OptionSpec } from './table.js';
 
@@ -28,123 +31,243 @@ async function storedName(store: ConfigStore, typed: string): Promise<string> {
   throw new UsageError(`there is no OData config named "${typed}".`, lines);
 }
 
+interface Target {
+  /** Tenant, URL and client: the flags over the saved config. */
+  cfg: Partial<ODataConfig>;
+  /** The saved config's stored name; undefined when --tenant and --url say everything (nothing is read or saved). */
+  name: string | undefined;
+}
+
 /** Tenant, URL and client from flags, else the named (or active) saved config. */
-async function target(ctx: Context, store: ConfigStore): Promise<Partial<ODataConfig>> {
-  const name = stringOpt(ctx, 'config');
+async function target(ctx: Context, store: ConfigStore): Promise<Target> {
+  const typed = stringOpt(ctx, 'config');
   const tenant = stringOpt(ctx, 'tenant');
   const url = stringOpt(ctx, 'url');
   const clientId = stringOpt(ctx, 'client-id');
-  if (name !== undefined && (tenant !== undefined || url !== undefined)) throw new UsageError('give either --config NAME or --tenant and --url, not both.');
+  if (typed !== undefined && (tenant !== undefined || url !== undefined)) throw new UsageError('give either --config NAME or --tenant and --url, not both.');
   let saved: ODataConfig | undefined;
-  if (name !== undefined) {
-    saved = await store.odata.get(await storedName(store, name));
+  if (typed !== undefined) {
+    saved = await store.odata.get(await storedName(store, typed));
   } else if (tenant === undefined || url === undefined) {
     saved = await store.odata.getActive();
     if (!saved) throw new UsageError('give --tenant and --url, or --config NAME, or make a config active with "d365fo-auth odata config use NAME".');
   }
   // the saved secret is not an own property (it never prints): copy it explicitly
-  return { ...saved, clientSecret: saved?.clientSecret, ...(tenant === undefined ? {} : { tenant }), ...(url === undefined ? {} : { url }), ...(clientId === undefined ? {} : { clientId }) };
+  const cfg = { ...saved, clientSecret: saved?.clientSecret, ...(tenant === undefined ? {} : { tenant }), ...(url === undefined ? {} : { url }), ...(clientId === undefined ? {} : { clientId }) };
+  return { cfg, name: saved?.name };
+}
+
+/** The authority: --authority-host / D365FO_AUTHORITY_HOST, else the config's own (a national cloud). */
+function odataCommon(ctx: Context, cfg: Partial<ODataConfig>) {
+  const common = commonOf(ctx);
+  return { ...common, authorityHost: common.authorityHost ?? cfg.authorityHost };
+}
+
+async function login(ctx: Context): Promise<number> {
+  const store = storeOf(ctx);
+  const { cfg, name } = await target(ctx, store);
+  const flag = stringOpt(ctx, 'client-id');
+  const clientId = flag ?? (cfg.publicClient === true ? cfg.clientId : undefined) ?? DEFAULT_INTERACTIVE_CLIENT_ID;
+  const from =
+    flag !== undefined
+      ? '--client-id'
+      : clientId === DEFAULT_INTERACTIVE_CLIENT_ID
+        ? `the first-party public client${cfg.clientId !== undefined ? `; the config's client id is not marked --public-client` : ''}`
+        : `OData config "${name}", a public client`;
+  // a config with an app credential gets app tokens (odata token): a person's session would never be used
+  const save = name !== undefined && cfg.clientSecret === undefined && cfg.certificateFile === undefined;
+  const ux = signInUx(ctx, ctx.values.browser === true ? 'browser' : 'device-code');
+  const common = odataCommon(ctx, cfg);
+  const acquire = async (): Promise<AadToken> => {
+    ctx.io.stderr.write(`Client id: ${clientId} (${from}).\n`);
+    try {
+      return await getODataTokenInteractive({ ...common, tenant: cfg.tenant, url: cfg.url, clientId, ...ux.options });
+    } finally {
+      ux.done();
+    }
+  };
+  const token = save ? await createTokenProvider({ ...common, store, session: { odata: name } }).signIn(acquire, { clientId }) : await acquire();
+  const who = signedInAs(token);
+  const as = who ? ` as ${who}` : '';
+  if (save) ctx.io.stderr.write(`Signed in${as}; session saved with OData config "${name}" in ${store.path}.\n`);
+  else if (name !== undefined) ctx.io.stderr.write(`Signed in${as}. Not saved: OData config "${name}" has a client credential, so "odata token" gets app tokens for it.\n`);
+  else ctx.io.stderr.write(`Signed in${as}.\n`);
+  return printToken(ctx, token);
+}
+
+/** A credential given for this call only: --certificate-file, --client-secret-stdin, or D365FO_CLIENT_SECRET where it applies. */
+async function oneOffCredential(ctx: Context, cfg: Partial<ODataConfig>): Promise<{ clientSecret: string } | { clientCertificate: ClientCertificate } | undefined> {
+  const certificateFile = stringOpt(ctx, 'certificate-file');
+  if (certificateFile !== undefined && ctx.values['client-secret-stdin'] === true) throw new UsageError('give --client-secret-stdin or --certificate-file, not both.');
+  if (ctx.values['key-passphrase-stdin'] === true && ctx.values['client-secret-stdin'] === true) throw new UsageError('--client-secret-stdin and --key-passphrase-stdin cannot both read stdin.');
+  if (certificateFile === undefined && (stringOpt(ctx, 'key-file') !== undefined || ctx.values.x5c === true)) {
+    throw new UsageError(`${stringOpt(ctx, 'key-file') !== undefined ? '--key-file' : '--x5c'} goes with --certificate-file.`);
+  }
+  if (certificateFile !== undefined) {
+    const checked = await checkCertificateFiles(certificateFile, stringOpt(ctx, 'key-file'), await keyPassphraseOf(ctx), ctx.values.x5c === true);
+    return { clientCertificate: checked.credential };
+  }
+  const fromStdin = await secretOf(ctx, 'client-secret-stdin');
+  if (fromStdin !== undefined) return { clientSecret: fromStdin };
+  // the environment's secret is for a confidential client id without a saved certificate
+  const fromEnv = ctx.io.env.D365FO_CLIENT_SECRET;
+  if (fromEnv && cfg.clientId !== undefined && cfg.publicClient !== true && cfg.certificateFile === undefined) return { clientSecret: fromEnv };
+  return undefined;
+}
+
+async function token(ctx: Context): Promise<number> {
+  const store = storeOf(ctx);
+  const { cfg, name } = await target(ctx, store);
+  const common = odataCommon(ctx, cfg);
+  const oneOff = await oneOffCredential(ctx, cfg);
+  if (oneOff !== undefined) {
+    if (cfg.clientId === undefined) throw new UsageError('a client credential needs --client-id (the app registration it belongs to).');
+    return printToken(ctx, await getODataToken({ ...common, tenant: cfg.tenant, url: cfg.url, clientId: cfg.clientId, ...oneOff }));
+  }
+  if (name === undefined) {
+    throw new UsageError('--tenant and --url need --client-id and a credential: --client-secret-stdin, D365FO_CLIENT_SECRET or --certificate-file.', [
+      'For a person\'s token, run "d365fo-auth odata login" (or save a config and sign in to it: "odata config add", then "odata login --config NAME").',
+    ]);
+  }
+  // a saved config: its app credential (a certificate checked first), or its signed-in user's session; cached and refreshed once for all
+  const keyPassphrase = await keyPassphraseOf(ctx);
+  if (cfg.certificateFile !== undefined) {
+    await checkCertificateFiles(cfg.certificateFile, cfg.keyFile, keyPassphrase, false, (message) => new ConfigError(`OData config "${name}": ${message}`, store.path));
+  }
+  const raw = stringOpt(ctx, 'min-validity');
+  const provider = createTokenProvider({ ...commonOf(ctx), store, session: { odata: name }, keyPassphrase, minValiditySeconds: raw === undefined ? 300 : Number(raw) });
+  return printToken(ctx, await provider.getToken());
+}
+
+/** The config changes the credential flags ask for, files checked; `set` may clear the other kind. */
+async function credentialChanges(ctx: Context, saved: ODataConfig | undefined): Promise<Record<string, string | boolean | null>> {
+  const certificateFile = stringOpt(ctx, 'certificate-file');
+  const keyFile = stringOpt(ctx, 'key-file');
+  const secretWanted = ctx.values['client-secret-stdin'] === true;
+  const remove = ctx.values['remove-credential'] === true;
+  if (certificateFile !== undefined && secretWanted) throw new UsageError('give --client-secret-stdin or --certificate-file, not both.');
+  if (remove && (certificateFile !== undefined || keyFile !== undefined || secretWanted || ctx.values.x5c === true)) {
+    throw new UsageError('--remove-credential goes alone: it removes the saved secret or certificate.');
+  }
+  if (ctx.values['key-passphrase-stdin'] === true && secretWanted) throw new UsageError('--client-secret-stdin and --key-passphrase-stdin cannot both read stdin.');
+  const changes: Record<string, string | boolean | null> = {};
+  if (remove) return { clientSecret: null, certificateFile: null, keyFile: null, x5c: null };
+  if (secretWanted) {
+    changes['clientSecret'] = (await secretOf(ctx, 'client-secret-stdin'))!;
+    if (saved?.certificateFile !== undefined) Object.assign(changes, { certificateFile: null, keyFile: null, x5c: null });
+  }
+  const savedCertificate = saved?.certificateFile;
+  if (certificateFile === undefined && (keyFile !== undefined || ctx.values.x5c === true) && savedCertificate === undefined) {
+    throw new UsageError(`${keyFile !== undefined ? '--key-file' : '--x5c'} goes with --certificate-file.`);
+  }
+  if (certificateFile !== undefined || keyFile !== undefined) {
+    // a new key for the saved certificate, or a new certificate (with its key here or in its own file)
+    const checked = await checkCertificateFiles(certificateFile ?? savedCertificate!, keyFile ?? (certificateFile === undefined ? saved?.keyFile : undefined), await keyPassphraseOf(ctx));
+    changes['certificateFile'] = checked.certificateFile;
+    changes['keyFile'] = checked.keyFile ?? null;
+    if (saved?.clientSecret !== undefined) changes['clientSecret'] = null;
+    const warning = expiryWarning(checked.info, checked.certificateFile);
+    if (warning) warn(ctx, warning);
+  }
+  if (ctx.values.x5c === true) changes['x5c'] = true;
+  return changes;
 }
 
 export const odataCommands: Command[] = [
   {
     path: ['odata', 'login'],
-    summary: 'Sign in at a terminal with a device code and print a token for an F&O environment.',
+    summary: "Sign a person in (device code, or --browser) and print a token; a saved config keeps the session for \"odata token\".",
     options: {
       config: configOpt,
       tenant: tenantOpt,
       url: urlOpt,
-      'client-id': { ...clientIdOpt, description: 'public client id (default: the saved one, else 1950a258-…)' },
-      timeout: { type: 'string', value: 'SECONDS', kind: 'seconds', description: 'give up after this long (default 300)' },
-      'no-browser': { type: 'boolean', description: 'do not open the sign-in page' },
-      'no-clipboard': { type: 'boolean', description: 'do not copy the code to the clipboard' },
+      'client-id': { ...clientIdOpt, description: 'public client id (default: the config\'s if it is --public-client, else 1950a258-…)' },
+      browser: { type: 'boolean', description: 'sign in with the browser instead of a device code (MFA and Conditional Access work)' },
+      ...SIGN_IN_UX_OPTIONS,
       ...JSON_OPTIONS,
     },
     examples: [
-      `TOKEN=$(d365fo-auth odata login --tenant contoso.onmicrosoft.com --url ${FO})`,
-      'd365fo-auth odata login --config Dev --timeout 600',
-      'd365fo-auth odata login --no-browser --no-clipboard --json',
+      'd365fo-auth odata login --config Dev --browser   # then "d365fo-auth odata token --config Dev" refreshes it',
+      `TOKEN=$(d365fo-auth odata login --tenant contoso.onmicrosoft.com --url ${FO})   # nothing saved`,
+      'd365fo-auth odata login --timeout 600 --no-browser --no-clipboard --json',
     ],
-    async run(ctx) {
-      const store = storeOf(ctx);
-      const cfg = await target(ctx, store);
-      const timeoutText = stringOpt(ctx, 'timeout');
-      const timeoutSeconds = timeoutText === undefined ? 300 : Number(timeoutText);
-      const ux = { clipboard: ctx.values['no-clipboard'] !== true, browser: ctx.values['no-browser'] !== true };
-      let stop = () => {};
-      try {
-        const token = await getODataTokenInteractive({
-          ...commonOf(ctx),
-          store,
-          tenant: cfg.tenant,
-          url: cfg.url,
-          clientId: cfg.clientId,
-          timeoutSeconds,
-          onDeviceCode: async (code) => {
-            stop = await showDeviceCode(ctx.io, code, ux, Math.min(code.expiresAt, Date.now() + timeoutSeconds * 1000));
-          },
-        });
-        stop();
-        stop = () => {};
-        ctx.io.stderr.write('Signed in.\n');
-        return printToken(ctx, token);
-      } finally {
-        stop();
-      }
-    },
+    run: login,
   },
   {
     path: ['odata', 'token'],
-    summary: 'Print an app-only token (client credentials) for an F&O environment.',
+    summary: "Print a token: a config's app credential or its signed-in session (cached, refreshed), or a one-off secret or certificate.",
     options: {
       config: configOpt,
       tenant: tenantOpt,
       url: urlOpt,
       'client-id': clientIdOpt,
-      'client-secret-stdin': { type: 'boolean', description: 'read the client secret from stdin (else env D365FO_CLIENT_SECRET, else the saved one)' },
+      'client-secret-stdin': { type: 'boolean', description: 'read a client secret from stdin for this call (else env D365FO_CLIENT_SECRET for a confidential client id)' },
+      ...CERTIFICATE_OPTIONS,
+      'min-validity': { type: 'string', value: 'SECONDS', kind: 'whole-seconds', description: "a saved config's cached token is used while valid this long (default 300)" },
       ...JSON_OPTIONS,
     },
     examples: [
       'd365fo-auth odata token   # the active config',
       'd365fo-auth odata token --config Dev --json',
       `D365FO_CLIENT_SECRET="$SECRET" d365fo-auth odata token --tenant contoso.onmicrosoft.com --url ${FO} --client-id ${APP_ID}`,
+      `d365fo-auth odata token --tenant contoso.onmicrosoft.com --url ${FO} --client-id ${APP_ID} --certificate-file app.pem`,
     ],
+    run: token,
+  },
+  {
+    path: ['odata', 'logout'],
+    args: '[NAME]',
+    positionals: [0, 1],
+    summary: 'Forget the signed-in session saved with an OData config (default: the active one); the config stays.',
+    options: {},
+    examples: ['d365fo-auth odata logout Dev', 'd365fo-auth odata logout   # the active config'],
     async run(ctx) {
       const store = storeOf(ctx);
-      const cfg = await target(ctx, store);
-      const clientSecret = (await secretOf(ctx, 'client-secret-stdin', 'D365FO_CLIENT_SECRET')) ?? cfg.clientSecret;
-      if (clientSecret === undefined) throw new UsageError('a client secret is needed: pipe it with --client-secret-stdin, set D365FO_CLIENT_SECRET, or save one in the config.');
-      const token = await getODataToken({ ...commonOf(ctx), store, tenant: cfg.tenant, url: cfg.url, clientId: cfg.clientId, clientSecret });
-      return printToken(ctx, token);
+      const typed = ctx.positionals[0];
+      const name = typed === undefined ? (await store.odata.getActive())?.name : await storedName(store, typed);
+      if (name === undefined) throw new UsageError('no OData config is active: name one ("d365fo-auth odata logout NAME").');
+      await store.odata.clearSession(name);
+      ctx.io.stderr.write(`Signed out of OData config "${name}": its session is removed from ${store.path}; the config stays.\n`);
+      return 0;
     },
   },
   {
     path: ['odata', 'config', 'add'],
     args: 'NAME',
     positionals: [1, 1],
-    summary: 'Save a named OData connection (the first one becomes active); a secret only with --client-secret-stdin.',
+    summary: 'Save a named OData connection (the first one becomes active); a secret only with --client-secret-stdin, a certificate as file paths.',
     options: {
       tenant: { ...tenantOpt, required: true },
       url: { ...urlOpt, required: true },
       'system-url': systemUrlOpt,
       'client-id': clientIdOpt,
+      'public-client': { type: 'boolean', description: 'the client id allows public client flows: "odata login" signs in with it' },
       'client-secret-stdin': { type: 'boolean', description: 'read a client secret from stdin and save it (nothing else saves one)' },
+      ...CERTIFICATE_OPTIONS,
       force: { type: 'boolean', description: 'overwrite an existing config of that name' },
     },
     examples: [
       `d365fo-auth odata config add Dev --tenant contoso.onmicrosoft.com --url ${FO}`,
+      `d365fo-auth odata config add Build --tenant contoso.onmicrosoft.com --url ${FO} --client-id ${APP_ID} --certificate-file app.crt --key-file app.key`,
       `printf '%s' "$SECRET" | d365fo-auth odata config add Build --tenant contoso.onmicrosoft.com --url ${FO} --client-id ${APP_ID} --client-secret-stdin`,
-      `d365fo-auth odata config add Dev --tenant contoso.onmicrosoft.com --url https://contoso-dev.sandbox.operations.dynamics.com --force`,
+      `d365fo-auth odata config add Dev --tenant contoso.onmicrosoft.com --url ${FO} --client-id ${APP_ID} --public-client --force`,
     ],
     async run(ctx) {
       const name = ctx.positionals[0]!;
-      const clientSecret = await secretOf(ctx, 'client-secret-stdin');
+      const credential = await credentialChanges(ctx, undefined);
       const store = storeOf(ctx);
-      const cfg = { tenant: stringOpt(ctx, 'tenant')!, url: stringOpt(ctx, 'url')!, systemUrl: stringOpt(ctx, 'system-url'), clientId: stringOpt(ctx, 'client-id'), clientSecret };
+      const cfg = {
+        tenant: stringOpt(ctx, 'tenant')!,
+        url: stringOpt(ctx, 'url')!,
+        systemUrl: stringOpt(ctx, 'system-url'),
+        clientId: stringOpt(ctx, 'client-id'),
+        ...(ctx.values['public-client'] === true ? { publicClient: true } : {}),
+        ...(Object.fromEntries(Object.entries(credential).filter(([, value]) => value !== null)) as { clientSecret?: string; certificateFile?: string; keyFile?: string; x5c?: boolean }),
+      };
       await store.odata.add(name, cfg, { force: ctx.values.force === true });
       if (!(await store.odata.getActive())) await store.odata.setActive(name);
       ctx.io.stderr.write(`Saved OData config "${await storedName(store, name)}" in ${store.path}.\n`);
-      if (clientSecret === undefined && ctx.io.env.D365FO_CLIENT_SECRET) {
+      if (cfg.clientSecret === undefined && cfg.certificateFile === undefined && ctx.io.env.D365FO_CLIENT_SECRET) {
         ctx.io.stderr.write('note: D365FO_CLIENT_SECRET is set but was not saved; a secret is saved only with --client-secret-stdin.\n');
       }
       return 0;
@@ -160,23 +283,31 @@ export const odataCommands: Command[] = [
       url: urlOpt,
       'system-url': systemUrlOpt,
       'client-id': clientIdOpt,
-      'client-secret-stdin': { type: 'boolean', description: 'read a new client secret from stdin and save it' },
+      'public-client': { type: 'boolean', description: 'mark the client id as a public client ("odata login" signs in with it)' },
+      'no-public-client': { type: 'boolean', description: 'no longer sign in with the client id' },
+      'client-secret-stdin': { type: 'boolean', description: 'read a new client secret from stdin and save it (replaces a certificate)' },
+      ...CERTIFICATE_OPTIONS,
+      'remove-credential': { type: 'boolean', description: 'remove the saved client secret or certificate' },
     },
     examples: [
       `d365fo-auth odata config set Dev --url https://contoso-dev2.sandbox.operations.dynamics.com`,
       `printf '%s' "$NEW_SECRET" | d365fo-auth odata config set Build --client-secret-stdin`,
+      'd365fo-auth odata config set Build --certificate-file new.crt --key-file new.key   # replaces the secret',
     ],
     async run(ctx) {
       const store = storeOf(ctx);
       const name = await storedName(store, ctx.positionals[0]!);
+      if (ctx.values['public-client'] === true && ctx.values['no-public-client'] === true) throw new UsageError('give --public-client or --no-public-client, not both.');
       const given = { tenant: stringOpt(ctx, 'tenant'), url: stringOpt(ctx, 'url'), systemUrl: stringOpt(ctx, 'system-url'), clientId: stringOpt(ctx, 'client-id') };
-      const clientSecret = await secretOf(ctx, 'client-secret-stdin');
-      if (Object.values(given).every((value) => value === undefined) && clientSecret === undefined) {
-        throw new UsageError('"odata config set" needs at least one of --tenant, --url, --system-url, --client-id, --client-secret-stdin.', [
-          'Run "d365fo-auth help odata config set" for its options.',
-        ]);
+      const publicClient = ctx.values['public-client'] === true ? { publicClient: true } : ctx.values['no-public-client'] === true ? { publicClient: null } : {};
+      const credential = await credentialChanges(ctx, await store.odata.get(name));
+      if (Object.values(given).every((value) => value === undefined) && Object.keys(publicClient).length === 0 && Object.keys(credential).length === 0) {
+        throw new UsageError(
+          '"odata config set" needs at least one of --tenant, --url, --system-url, --client-id, --public-client, --no-public-client, --client-secret-stdin, --certificate-file, --key-file, --x5c, --remove-credential.',
+          ['Run "d365fo-auth help odata config set" for its options.'],
+        );
       }
-      await store.odata.update(name, { ...given, ...(clientSecret === undefined ? {} : { clientSecret }) });
+      await store.odata.update(name, { ...given, ...publicClient, ...credential });
       ctx.io.stderr.write(`Updated OData config "${name}" in ${store.path}.\n`);
       return 0;
     },
@@ -194,16 +325,28 @@ export const odataCommands: Command[] = [
     path: ['odata', 'config', 'show'],
     args: '[NAME]',
     positionals: [0, 1],
-    summary: 'Show one saved OData config (default: the active one), secrets redacted.',
+    summary: "Show one saved OData config (default: the active one), secrets redacted; a certificate's thumbprint, subject and expiry.",
     options: { ...JSON_DEFAULT_OPTIONS },
-    examples: ['d365fo-auth odata config show', 'd365fo-auth odata config show Dev'],
+    examples: ['d365fo-auth odata config show', 'd365fo-auth odata config show Dev', "d365fo-auth odata config show Build | jq -r .certificate.thumbprint"],
     async run(ctx) {
       const store = storeOf(ctx);
       const typed = ctx.positionals[0];
       const name = typed === undefined ? undefined : await storedName(store, typed);
       const found = (await store.odata.list()).find((cfg) => (name === undefined ? cfg.active : cfg.name === name));
       if (!found) throw new UsageError('no OData config is active; make one active with "d365fo-auth odata config use NAME".');
-      return printJson(ctx, found);
+      if (found.certificateFile === undefined) return printJson(ctx, found);
+      let certificate: Record<string, unknown>;
+      try {
+        const info = describeCertificate((await readCertificate(found.certificateFile)).certificate);
+        certificate = { ...info };
+        const warning = expiryWarning(info, found.certificateFile);
+        if (warning) warn(ctx, warning);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        certificate = { error: message };
+        warn(ctx, message);
+      }
+      return printJson(ctx, { ...found, certificate });
     },
   },
   {

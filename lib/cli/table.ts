@@ -81,7 +81,7 @@ export const GLOBAL_OPTIONS: OptionTable = {
 
 export const EXIT_CODES: readonly (readonly [number, string])[] = [
   [0, 'success'],
-  [1, 'the authority refused (an OAuth/AADSTS error, including a failed refresh or a declined sign-in)'],
+  [1, 'the authority refused (an OAuth/AADSTS error, including a failed refresh or a declined sign-in); doctor: a check failed'],
   [2, 'usage error (unknown command or option, missing or invalid argument, emulator port taken)'],
   [3, 'network failure, timeout or invalid response'],
   [4, 'config problem (missing, corrupt or unwritable config file, nothing saved yet)'],

@@ -8,13 +8,21 @@
 
 /** Library option -> the CLI flag that sets it. */
 export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  allowUnknownHost: '--force',
   authorityHost: '--authority-host',
+  certificateFile: '--certificate-file',
+  clientCertificate: '--certificate-file',
   clientId: '--client-id',
   clientSecret: '--client-secret-stdin',
   force: '--force',
+  keyFile: '--key-file',
+  keyPassphrase: '--key-passphrase-stdin',
   lcsApiUri: '--lcs-api-uri',
   minValiditySeconds: '--min-validity',
   projectId: '--project-id',
+  publicClient: '--public-client',
+  refreshToken: '--refresh-token-stdin',
+  resource: '--resource',
   systemUrl: '--system-url',
   tenant: '--tenant',
   timeoutSeconds: '--timeout',

@@ -190,7 +190,7 @@ describe('d365fo-auth CLI (child processes, emulator)', () => {
       assert.match(r.stdout, BEARER_LINE);
       assert.match(r.stderr, new RegExp(`${auto.url}/devicelogin`));
       assert.match(r.stderr, /enter the code [A-Z0-9]{8}/);
-      assert.match(r.stderr, /Signed in\./);
+      assert.match(r.stderr, new RegExp(`\\nSigned in as ${USER.username.replace(/[.]/g, '\\.')}\\.\\n$`), 'nothing is saved for --tenant/--url');
     } finally {
       await auto.stop();
     }
@@ -203,12 +203,14 @@ describe('d365fo-auth CLI (child processes, emulator)', () => {
   });
 
   it('usage, network and config failures map to exit codes 2, 3 and 4', async () => {
-    const usage = await cli(['lcs', 'login']);
+    const usage = await cli(['lcs', 'login', '--browser', '--username', USER.username]);
     assert.equal(usage.code, 2);
+    assert.equal(usage.stderr, 'error: give one way to sign in, not --browser and --username.\nRun "d365fo-auth help lcs login" for the ways: --browser, --device-code, --username, --refresh-token-stdin.\n');
     const insecure = await cli(['odata', 'token', '--config', 'fo-test', '--authority-host', 'http://login.example.com']);
     assert.equal(insecure.code, 2);
     assert.match(insecure.stderr, /must use https/);
-    const down = await cli(['odata', 'token', '--config', 'fo-test'], { env: { D365FO_AUTHORITY_HOST: 'http://127.0.0.1:9' } });
+    // the config's app token is cached: a validity beyond its life makes it ask again
+    const down = await cli(['odata', 'token', '--config', 'fo-test', '--min-validity', '4000'], { env: { D365FO_AUTHORITY_HOST: 'http://127.0.0.1:9' } });
     assert.equal(down.code, 3);
     assert.match(down.stderr, /^error: Could not reach http:\/\/127\.0\.0\.1:9\//);
     assert.match(down.stderr, /\nhint: nothing accepts connections at 127\.0\.0\.1:9 \(set with --authority-host or D365FO_AUTHORITY_HOST\)/);

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../lib/cli/main.js';
-import type { CliIo } from '../../lib/cli/io.js';
+import type { CliIo, OpenOutcome } from '../../lib/cli/io.js';
 
 export interface CliResult {
   code: number;
@@ -13,17 +13,29 @@ export interface CliResult {
 
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.ts', import.meta.url));
 
-/** main() in this process with captured streams. */
-export async function runMain(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; signal?: AbortSignal } = {}): Promise<CliResult> {
+export interface RunMainOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  signal?: AbortSignal;
+  /** The io's URL opener (a browser sign-in's page is handed to it); default: none is opened, "could not open". */
+  openUrl?: (url: string) => Promise<OpenOutcome>;
+  /** stderr is a terminal (default false). */
+  tty?: boolean;
+  platform?: NodeJS.Platform;
+}
+
+/** main() in this process with captured streams (under CI unless env says otherwise, never a real opener). */
+export async function runMain(argv: string[], options: RunMainOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (text) => void (stdout += text), isTTY: false },
-    stderr: { write: (text) => void (stderr += text), isTTY: false },
+    stderr: { write: (text) => void (stderr += text), isTTY: options.tty ?? false },
     readStdin: async () => options.stdin ?? '',
     env: { CI: 'true', ...options.env },
     signal: options.signal,
-    platform: process.platform,
+    platform: options.platform ?? process.platform,
+    openUrl: options.openUrl ?? (async () => ({ done: false, how: 'no opener in this spec' })),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -35,12 +47,21 @@ export async function runMain(argv: string[], options: { env?: Record<string, st
  */
 export function runCli(
   argv: string[],
-  options: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number; interruptWhen?: (stderr: string) => boolean; node?: string[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    stdin?: string;
+    timeoutMs?: number;
+    interruptWhen?: (stderr: string) => boolean;
+    node?: string[];
+    /** Run as this user (and its group of the same number): root specs use 65534 for a folder root could write to anyway. */
+    uid?: number | undefined;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.node ?? ['--import', 'tsx', BIN]), ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NODE_NO_WARNINGS: '1', ...options.env } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     let stdout = '';
     let stderr = '';

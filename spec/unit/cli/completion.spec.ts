@@ -47,16 +47,24 @@ describe('completion', () => {
 
   it('bash: completes command words at every level, after help too', () => {
     assert.deepEqual(complete('lcs', 'to'), ['token']);
-    assert.deepEqual(complete(''), ['lcs', 'odata', 'decode', 'emulator', 'help', 'completion']);
+    assert.deepEqual(complete(''), ['lcs', 'odata', 'token', 'doctor', 'decode', 'emulator', 'help', 'completion']);
+    assert.deepEqual(complete('lcs', 'lo'), ['login', 'logout']);
+    assert.deepEqual(complete('odata', 'l'), ['login', 'logout']);
     assert.deepEqual(complete('odata', 'config', 'a'), ['add']);
     assert.deepEqual(complete('--config-file', 'x.json', 'lcs', 'to'), ['token'], 'a global option and its value are skipped');
-    assert.deepEqual(complete('help', 'lcs', 'l'), ['login']);
+    assert.deepEqual(complete('help', 'lcs', 'l'), ['login', 'logout']);
+    assert.deepEqual(complete('help', 'do'), ['doctor']);
     assert.deepEqual(complete('completion', ''), ['bash', 'zsh', 'pwsh']);
   });
 
   it('bash: completes the options of the command, global ones included, and file names after a path option', () => {
     assert.deepEqual(complete('lcs', 'login', '--cl'), ['--client-id']);
     assert.deepEqual(complete('odata', 'login', '--no-'), ['--no-browser', '--no-clipboard']);
+    assert.deepEqual(complete('lcs', 'login', '--re'), ['--refresh-token-stdin']);
+    assert.deepEqual(complete('token', '--res'), ['--resource']);
+    assert.deepEqual(complete('odata', 'config', 'add', 'X', '--certificate-file', 'spec-'), ['spec-config.json'], 'a certificate file is a file name');
+    assert.deepEqual(complete('odata', 'token', '--key-file', 'spec-c'), ['spec-config.json']);
+    assert.deepEqual(complete('doctor', '--'), ['--lcs', '--config', '--username', '--json', '--authority-host', '--config-file', '--verbose', '--help', '--version']);
     assert.deepEqual(complete('lcs', 'token', '--conf'), ['--config-file']);
     assert.ok(!complete('lcs', 'token', '--').includes('--raw'), 'the alias is not offered');
     assert.deepEqual(complete('lcs', 'token', '--config-file', 'spec-'), ['spec-config.json']);
@@ -69,8 +77,9 @@ describe('completion', () => {
     assert.match(zsh, /^#compdef d365fo-auth\n/);
     assert.match(zsh, /compdef _d365fo_auth d365fo-auth/);
     assert.match(zsh, /\('lcs'\) reply=\('login:Sign in to the LCS API/);
-    assert.match(zsh, /\('lcs login'\) reply=\('--username:the account/);
-    assert.match(zsh, /\(--config-file\|--users\|--clients\) _files; return ;;/);
+    assert.match(zsh, /\('lcs login'\) reply=\('--browser:sign in with the browser/);
+    assert.match(zsh, /\('lcs login'\) reply=\([^\n]*'--username:sign a service account in with its password/);
+    assert.match(zsh, /\(--config-file\|--certificate-file\|--key-file\|--users\|--clients\) _files; return ;;/);
     if (has('zsh')) {
       const syntax = spawnSync('zsh', ['-n', join(dir, 'script.zsh')], { encoding: 'utf8' });
       assert.equal(syntax.status, 0, syntax.stderr);
@@ -83,7 +92,8 @@ describe('completion', () => {
     assert.match(pwsh, /Register-ArgumentCompleter -Native -CommandName 'd365fo-auth', 'd365fo-auth.cmd', 'd365fo-auth.ps1' -ScriptBlock \{/);
     assert.match(pwsh, /\n {4}'lcs' = @\(@\('login', 'Sign in to the LCS API/);
     assert.match(pwsh, /\n {4}'completion' = @\('bash', 'zsh', 'pwsh'\)/);
-    assert.match(pwsh, /\$files = @\('--config-file', '--users', '--clients'\)/);
+    assert.match(pwsh, /\$files = @\('--config-file', '--certificate-file', '--key-file', '--users', '--clients'\)/);
+    assert.match(pwsh, /\n {4}'doctor' = @\(@\('--lcs', /);
     if (has('pwsh')) {
       const check = spawnSync('pwsh', ['-NoProfile', '-Command', `$e = $null; [System.Management.Automation.Language.Parser]::ParseFile('${join(dir, 'script.pwsh')}', [ref]$null, [ref]$e) | Out-Null; $e.Count`], { encoding: 'utf8' });
       assert.equal(check.stdout.trim(), '0', check.stderr);

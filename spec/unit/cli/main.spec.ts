@@ -49,14 +49,15 @@ describe('CLI main(): help', () => {
     const viaFlag = await runMain(['lcs', 'login', '--help']);
     assert.equal(viaWord.code, 0);
     assert.equal(viaWord.stdout, viaFlag.stdout);
-    assert.match(viaWord.stdout, /^Usage: d365fo-auth lcs login --username UPN \[options\]\n/);
+    assert.match(viaWord.stdout, /^Usage: d365fo-auth lcs login \[options\]\n/);
+    assert.match((await runMain(['help', 'token'])).stdout, /^Usage: d365fo-auth token --resource URL \[options\]\n/);
     const group = await runMain(['help', 'odata', 'config']);
     assert.equal(group.code, 0);
     assert.match(group.stdout, /^Usage: d365fo-auth odata config <command> \[options\]\n\nCommands:\n  odata config add NAME /);
   });
 
   it('--json on every command that prints a token or data; help lists --json and names --raw once, as its alias', async () => {
-    for (const path of [['lcs', 'login'], ['lcs', 'token'], ['lcs', 'refresh'], ['odata', 'login'], ['odata', 'token'], ['odata', 'config', 'list'], ['odata', 'config', 'show'], ['lcs', 'config', 'show'], ['decode']]) {
+    for (const path of [['lcs', 'login'], ['lcs', 'token'], ['lcs', 'refresh'], ['odata', 'login'], ['odata', 'token'], ['odata', 'config', 'list'], ['odata', 'config', 'show'], ['lcs', 'config', 'show'], ['decode'], ['token'], ['doctor']]) {
       const { stdout } = await runMain([...path, '--help']);
       assert.match(stdout, /\n  --json +print JSON[^\n]*alias: --raw\)\n/, path.join(' '));
       assert.equal(stdout.match(/--raw/g)?.length, 1, path.join(' '));
@@ -109,7 +110,9 @@ describe('CLI main(): usage errors, one line first, with suggestions', () => {
   it('an unknown command: the error, the nearest command, a pointer to help', async () => {
     await usage(['lcs', 'tokn'], 'error: unknown command "lcs tokn"\ndid you mean "lcs token"?\nRun "d365fo-auth help lcs" for its commands.\n');
     await usage(['odata', 'confg', 'list'], 'error: unknown command "odata confg"\ndid you mean "odata config"?\nRun "d365fo-auth help odata" for its commands.\n');
-    await usage(['tokn'], 'error: unknown command "tokn"\ndid you mean "lcs token" or "odata token"?\nRun "d365fo-auth help" for the commands.\n');
+    await usage(['tokn'], 'error: unknown command "tokn"\ndid you mean "token"?\nRun "d365fo-auth help" for the commands.\n');
+    await usage(['refresh'], 'error: unknown command "refresh"\ndid you mean "lcs refresh"?\nRun "d365fo-auth help" for the commands.\n');
+    await usage(['lcs', 'logut'], 'error: unknown command "lcs logut"\ndid you mean "lcs logout"?\nRun "d365fo-auth help lcs" for its commands.\n');
     await usage(['lcs', 'frobnicate'], 'error: unknown command "lcs frobnicate"\nRun "d365fo-auth help lcs" for its commands.\n');
   });
 
@@ -153,7 +156,7 @@ describe('CLI main(): usage errors, one line first, with suggestions', () => {
   });
 
   it('a missing required option and a wrong number of arguments', async () => {
-    await usage(['lcs', 'login'], 'error: "lcs login" needs --username UPN.\nRun "d365fo-auth help lcs login" for its options.\n');
+    await usage(['token'], 'error: "token" needs --resource URL.\nRun "d365fo-auth help token" for its options.\n');
     await usage(['odata', 'config', 'use'], 'error: "odata config use" needs NAME.\nRun "d365fo-auth help odata config use" for its options.\n');
     await usage(['lcs', 'token', 'extra'], 'error: "lcs token" takes no arguments (got "extra").\nRun "d365fo-auth help lcs token" for its options.\n');
   });

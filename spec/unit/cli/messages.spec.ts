@@ -93,7 +93,8 @@ describe('CLI messages', () => {
         r.stderr,
         'error: Could not reach https://login.example.com/common/oauth2/token: connect ECONNREFUSED 10.0.0.1:443.\n' +
           'hint: nothing accepts connections at login.example.com (set with --authority-host or D365FO_AUTHORITY_HOST): is the address and port right, and is the server (or emulator) running? ' +
-          'the proxy http://proxy.corp:8080 (from HTTPS_PROXY, NO_PROXY=localhost,127.0.0.1) is used: is it right, and does it let this through?\n',
+          'the proxy http://proxy.corp:8080 (from HTTPS_PROXY, NO_PROXY=localhost,127.0.0.1) is used: is it right, and does it let this through?\n' +
+          'hint: run `d365fo-auth doctor` to check the network, proxy, TLS and clock.\n',
       );
       assert.ok(!r.stderr.includes('pa55word') && !r.stderr.includes('user:'));
     });
@@ -101,7 +102,7 @@ describe('CLI messages', () => {
     it('no such name, no proxy', async () => {
       const r = await throwing(new TransportError('ERR_TRANSPORT', 'Could not reach https://login.exmaple.com/x: getaddrinfo ENOTFOUND login.exmaple.com.', { url: 'https://login.exmaple.com/x', reason: 'ENOTFOUND' }));
       assert.equal(r.code, 3);
-      assert.match(r.stderr, /\nhint: the name login\.exmaple\.com does not resolve: check its spelling \(--authority-host, D365FO_AUTHORITY_HOST\) and this machine's DNS; no proxy is set \(HTTPS_PROXY is empty; set it if this network needs one\)\n$/);
+      assert.match(r.stderr, /\nhint: the name login\.exmaple\.com does not resolve: check its spelling \(--authority-host, D365FO_AUTHORITY_HOST\) and this machine's DNS; no proxy is set \(HTTPS_PROXY is empty; set it if this network needs one\)\nhint: run `d365fo-auth doctor` to check the network, proxy, TLS and clock\.\n$/);
     });
 
     it('an untrusted certificate points at NODE_EXTRA_CA_CERTS', async () => {

@@ -104,7 +104,7 @@ describe('odata config add / set / use', () => {
   it('set needs a change and an existing name', async () => {
     const nothing = await cli(['odata', 'config', 'set', 'Dev']);
     assert.equal(nothing.code, 2);
-    assert.equal(nothing.stderr, 'error: "odata config set" needs at least one of --tenant, --url, --system-url, --client-id, --client-secret-stdin.\nRun "d365fo-auth help odata config set" for its options.\n');
+    assert.equal(nothing.stderr, 'error: "odata config set" needs at least one of --tenant, --url, --system-url, --client-id, --public-client, --no-public-client, --client-secret-stdin, --certificate-file, --key-file, --x5c, --remove-credential.\nRun "d365fo-auth help odata config set" for its options.\n');
     const unknown = await cli(['odata', 'config', 'set', 'Buidl', '--url', URL_A]);
     assert.equal(unknown.code, 2);
     assert.equal(unknown.stdout, '');
