@@ -1,4 +1,4 @@
-// Runs the whole test suite: Chromium and redis-server checks (installed with apt-get when missing and allowed),
+// Runs the whole test suite: Chromium, redis-server and openssl (installed with apt-get when missing and allowed),
 // typecheck, import-direction check, the build of dist/ (the package spec tests it), then every
 // spec with node:test via tsx.
 // Usage: node scripts/test.mjs [--no-typecheck] [--node BIN]   (BIN: another node binary for the specs)
@@ -26,12 +26,14 @@ function specs(dir) {
   return found;
 }
 
-// Debian packages the specs drive: Chromium for the /devicelogin browser spec (playwright-core never
-// downloads one), redis-server for the Redis session store's specs (a real server, started per spec
-// file on a free loopback port). Missing ones are installed with one apt-get run when allowed.
+// Debian packages the specs drive: Chromium for the browser specs (playwright-core never downloads
+// one), redis-server for the Redis session store's specs (a real server, started per spec file on a
+// free loopback port), openssl as an independent judge of certificates. Missing ones are installed
+// with one apt-get run when allowed.
 const NEEDED = [
-  { path: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser spec' },
+  { path: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser specs' },
   { path: '/usr/bin/redis-server', pkg: 'redis-server', why: 'the Redis session store specs' },
+  { path: '/usr/bin/openssl', pkg: 'openssl', why: 'the certificate specs' },
 ].filter((need) => !existsSync(need.path));
 if (NEEDED.length > 0) {
   const list = NEEDED.map((need) => `${need.path} (${need.why})`).join(' and ');

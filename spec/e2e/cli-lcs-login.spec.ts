@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EMULATOR_DEMO, LCS_API_URIS, startEmulator, type EmulatorHandle } from '../../lib/index.js';
+import { decodeJwt } from 'jose';
 import { runCli, runMain, type CliResult } from '../support/cli.js';
 
 const PUBLIC = EMULATOR_DEMO.publicClient.clientId;
@@ -279,6 +280,28 @@ describe('lcs login --browser (in process, the io opener follows the page)', () 
     );
     assert.ok(!existsSync(file) || JSON.parse(readFileSync(file, 'utf8')).lcs?.bearerToken === undefined, 'nothing saved');
     assert.equal(emu.requests.filter((q) => q.path.includes('/oauth2/token')).length, 0, 'no code was redeemed');
+  });
+
+  it('a person signs in at the page (the emulator completes it, MFA approved): the code is redeemed, the session saved, the token printed', async () => {
+    const file = join(dir, 'browser-ok.json');
+    const mfa = EMULATOR_DEMO.mfaUser;
+    const r = await runMain(['lcs', 'login', '--browser', '--client-id', PUBLIC, '--timeout', '20', '--authority-host', emu.url, '--json'], {
+      env: { D365FO_AUTH_CONFIG: file },
+      openUrl: async (url) => {
+        const redirect = await emu.completeAuthorization(url, { username: mfa.username, password: mfa.password });
+        await (await fetch(redirect)).text();
+        return { done: true, how: 'the spec' };
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout) as { accessToken: string; refreshToken: string; authorityHost: string };
+    assert.equal(decodeJwt(printed.accessToken).upn, mfa.username);
+    assert.equal(printed.authorityHost, emu.url);
+    const saved = JSON.parse(readFileSync(file, 'utf8')).lcs;
+    assert.equal(saved.refreshToken, printed.refreshToken);
+    assert.equal(saved.clientId, PUBLIC);
+    assert.equal(saved.authorityHost, emu.url);
+    assert.equal(emu.requests.filter((q) => q.form['grant_type'] === 'authorization_code').length, 1);
   });
 
   it('--no-browser: the address only, the opener is not called', async () => {
