@@ -1,9 +1,10 @@
 // Helpers shared by the CLI commands: the store, the common options, secrets from stdin or the
 // environment, warnings in the CLI's words, and printing a result (Bearer line or JSON) to stdout.
-import { bearer, openConfigStore, serializeToken, type AadToken, type ConfigStore } from '../index.js';
+import { bearer, openConfigStore, serializeToken, type AadToken, type ConfigStore, type SessionStore } from '../index.js';
 import { cleanLine, escapeJsonText } from './clean.js';
 import { UsageError } from './errors.js';
 import { readSecretLine } from './io.js';
+import { openSessionStore } from './session-store.js';
 import type { Context } from './table.js';
 import { badValue } from './values.js';
 import { inOwnWords } from './words.js';
@@ -11,6 +12,16 @@ import { inOwnWords } from './words.js';
 /** The config store of --config-file / D365FO_AUTH_CONFIG (else the default file); its warnings in the CLI's words. */
 export function storeOf(ctx: Context): ConfigStore {
   return openConfigStore({ path: ctx.configPath, onWarning: (message) => warn(ctx, message) });
+}
+
+/**
+ * Where the session lives: the Redis session store of --session-store, else the config file.
+ * `close()` ends a Redis connection; call it when the command is done.
+ */
+export async function sessionStoreOf(ctx: Context, file: ConfigStore): Promise<{ store: SessionStore; close(): void; where: string }> {
+  if (ctx.sessionStore === undefined) return { store: file, close: () => {}, where: file.path };
+  const { store, close } = await openSessionStore(ctx.sessionStore, ctx.io.env.D365FO_SESSION_KEY);
+  return { store, close, where: store.location };
 }
 
 /** A warning on stderr: in the CLI's words, cleaned of anything a server could have put in it. */

@@ -11,7 +11,7 @@ import {
   type AadToken,
   type ConfigStore,
 } from '../index.js';
-import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt } from './common.js';
+import { commonOf, printJson, printToken, secretOf, sessionStoreOf, storeOf, stringOpt } from './common.js';
 import { UsageError } from './errors.js';
 import { SIGN_IN_UX_OPTIONS, defaultMethod, signInUx, signedInAs, type Method } from './interactive.js';
 import { readHidden } from './prompt.js';
@@ -113,15 +113,24 @@ async function login(ctx: Context): Promise<number> {
   };
 
   const projectText = stringOpt(ctx, 'project-id');
+  let savedIn = store.path;
   const token = save
-    ? await createTokenProvider({ ...commonOf(ctx), store, session: 'lcs' }).signIn(acquire, {
-        clientId: settings.clientId,
-        lcsApiUri: settings.lcsApiUri,
-        projectId: projectText === undefined ? undefined : Number(projectText),
-      })
+    ? await (async () => {
+        const sessions = await sessionStoreOf(ctx, store);
+        savedIn = sessions.where;
+        try {
+          return await createTokenProvider({ ...commonOf(ctx), store: sessions.store, session: 'lcs' }).signIn(acquire, {
+            clientId: settings.clientId,
+            lcsApiUri: settings.lcsApiUri,
+            projectId: projectText === undefined ? undefined : Number(projectText),
+          });
+        } finally {
+          sessions.close();
+        }
+      })()
     : await acquire();
   const who = username ?? signedInAs(token);
-  if (save) ctx.io.stderr.write(`Signed in${who ? ` as ${who}` : ''}; session saved in ${store.path}.\n`);
+  if (save) ctx.io.stderr.write(`Signed in${who ? ` as ${who}` : ''}; session saved in ${savedIn}.\n`);
   else if (mode !== 'password') ctx.io.stderr.write(`Signed in${who ? ` as ${who}` : ''}; nothing saved (--no-save).\n`);
   return printToken(ctx, token);
 }
@@ -167,9 +176,13 @@ export const lcsCommands: Command[] = [
     async run(ctx) {
       const raw = stringOpt(ctx, 'min-validity');
       const minValiditySeconds = raw === undefined ? 300 : Number(raw);
-      const store = storeOf(ctx);
-      const provider = createTokenProvider({ ...commonOf(ctx), store, session: 'lcs', minValiditySeconds });
-      return printToken(ctx, await provider.getToken());
+      const sessions = await sessionStoreOf(ctx, storeOf(ctx));
+      try {
+        const provider = createTokenProvider({ ...commonOf(ctx), store: sessions.store, session: 'lcs', minValiditySeconds });
+        return printToken(ctx, await provider.getToken());
+      } finally {
+        sessions.close();
+      }
     },
   },
   {
@@ -178,9 +191,13 @@ export const lcsCommands: Command[] = [
     options: { ...JSON_OPTIONS },
     examples: ['d365fo-auth lcs refresh > /dev/null   # keep a pipeline\'s session alive', 'd365fo-auth lcs refresh --json'],
     async run(ctx) {
-      const store = storeOf(ctx);
-      const provider = createTokenProvider({ ...commonOf(ctx), store, session: 'lcs' });
-      return printToken(ctx, await provider.refresh());
+      const sessions = await sessionStoreOf(ctx, storeOf(ctx));
+      try {
+        const provider = createTokenProvider({ ...commonOf(ctx), store: sessions.store, session: 'lcs' });
+        return printToken(ctx, await provider.refresh());
+      } finally {
+        sessions.close();
+      }
     },
   },
   {

@@ -52,6 +52,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     log: values.verbose === true ? (line) => io.stderr.write(`[verbose] ${line}\n`) : undefined,
     configPath: (values['config-file'] as string | undefined) ?? io.env.D365FO_AUTH_CONFIG,
     authorityHost: (values['authority-host'] as string | undefined) ?? io.env.D365FO_AUTHORITY_HOST,
+    sessionStore: (values['session-store'] as string | undefined) ?? (io.env.D365FO_SESSION_STORE || undefined),
     commands: COMMANDS,
   };
   return await command.run(ctx);

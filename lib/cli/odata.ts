@@ -4,7 +4,7 @@
 // use, remove).
 import { ConfigError, DEFAULT_INTERACTIVE_CLIENT_ID, createTokenProvider, getODataToken, getODataTokenInteractive, type AadToken, type ClientCertificate, type ConfigStore, type ODataConfig } from '../index.js';
 import { CERTIFICATE_OPTIONS, checkCertificateFiles, describeCertificate, expiryWarning, keyPassphraseOf, readCertificate } from './certificate.js';
-import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt, warn } from './common.js';
+import { commonOf, printJson, printToken, secretOf, sessionStoreOf, storeOf, stringOpt, warn } from './common.js';
 import { UsageError } from './errors.js';
 import { SIGN_IN_UX_OPTIONS, signInUx, signedInAs } from './interactive.js';
 import { nearest } from './suggest.js';
@@ -86,10 +86,21 @@ async function login(ctx: Context): Promise<number> {
       ux.done();
     }
   };
-  const token = save ? await createTokenProvider({ ...common, store, session: { odata: name } }).signIn(acquire, { clientId }) : await acquire();
+  let savedIn = store.path;
+  const token = save
+    ? await (async () => {
+        const sessions = await sessionStoreOf(ctx, store);
+        savedIn = sessions.where;
+        try {
+          return await createTokenProvider({ ...common, store: sessions.store, configStore: store, session: { odata: name } }).signIn(acquire, { clientId });
+        } finally {
+          sessions.close();
+        }
+      })()
+    : await acquire();
   const who = signedInAs(token);
   const as = who ? ` as ${who}` : '';
-  if (save) ctx.io.stderr.write(`Signed in${as}; session saved with OData config "${name}" in ${store.path}.\n`);
+  if (save) ctx.io.stderr.write(`Signed in${as}; session saved with OData config "${name}" in ${savedIn}.\n`);
   else if (name !== undefined) ctx.io.stderr.write(`Signed in${as}. Not saved: OData config "${name}" has a client credential, so "odata token" gets app tokens for it.\n`);
   else ctx.io.stderr.write(`Signed in${as}.\n`);
   return printToken(ctx, token);
@@ -135,8 +146,13 @@ async function token(ctx: Context): Promise<number> {
     await checkCertificateFiles(cfg.certificateFile, cfg.keyFile, keyPassphrase, false, (message) => new ConfigError(`OData config "${name}": ${message}`, store.path));
   }
   const raw = stringOpt(ctx, 'min-validity');
-  const provider = createTokenProvider({ ...commonOf(ctx), store, session: { odata: name }, keyPassphrase, minValiditySeconds: raw === undefined ? 300 : Number(raw) });
-  return printToken(ctx, await provider.getToken());
+  const sessions = await sessionStoreOf(ctx, store);
+  try {
+    const provider = createTokenProvider({ ...commonOf(ctx), store: sessions.store, configStore: store, session: { odata: name }, keyPassphrase, minValiditySeconds: raw === undefined ? 300 : Number(raw) });
+    return printToken(ctx, await provider.getToken());
+  } finally {
+    sessions.close();
+  }
 }
 
 /** The config changes the credential flags ask for, files checked; `set` may clear the other kind. */

@@ -44,6 +44,8 @@ export interface Context {
   configPath: string | undefined;
   /** The --authority-host / D365FO_AUTHORITY_HOST value, if any (checked where it is used). */
   authorityHost: string | undefined;
+  /** The --session-store / D365FO_SESSION_STORE URL, if any (a Redis session store). */
+  sessionStore: string | undefined;
   /** The whole command table (for `help` and `completion`). */
   commands: readonly Command[];
 }
@@ -74,6 +76,11 @@ export const GLOBAL_OPTIONS: OptionTable = {
     description: 'authority origin (env D365FO_AUTHORITY_HOST), e.g. https://login.microsoftonline.us',
   },
   'config-file': { type: 'string', value: 'PATH', kind: 'path', description: 'config file (env D365FO_AUTH_CONFIG)' },
+  'session-store': {
+    type: 'string',
+    value: 'URL',
+    description: 'keep the session in Redis, shared by every machine using it (env D365FO_SESSION_STORE; key in D365FO_SESSION_KEY): lcs login/token/refresh, odata login/token',
+  },
   verbose: { type: 'boolean', description: 'log requests and responses to stderr, secrets redacted' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'show the version' },
