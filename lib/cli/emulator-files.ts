@@ -2,6 +2,7 @@
 // EmulatorClient, checked entry by entry with messages that name the flag, the file, the entry and
 // the field. It starts nothing.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { EmulatorClient, EmulatorUser } from '../index.js';
 import { UsageError } from './errors.js';
 import { nearest } from './suggest.js';
@@ -35,6 +36,8 @@ const CLIENT: Shape = {
     secret: { kind: 'string' },
     allowPublicClientFlows: { kind: 'boolean' },
     roles: { kind: 'strings' },
+    certificates: { kind: 'strings' },
+    redirectUris: { kind: 'strings' },
   },
   example: '[{ "clientId": "4e9c6a1b-52d3-4c8f-8a7e-1f2b3c4d5e6f", "allowPublicClientFlows": true }]',
 };
@@ -95,6 +98,26 @@ export async function readUsersFile(file: string): Promise<EmulatorUser[]> {
   return (await readEntries('--users', file, USER, 'username')) as unknown as EmulatorUser[];
 }
 
+/**
+ * The clients; a `certificates` entry is a certificate's PEM text, or the path of a PEM file
+ * (relative to the clients file), read here.
+ */
 export async function readClientsFile(file: string): Promise<EmulatorClient[]> {
-  return (await readEntries('--clients', file, CLIENT, 'clientId')) as unknown as EmulatorClient[];
+  const entries = await readEntries('--clients', file, CLIENT, 'clientId');
+  for (const [index, entry] of entries.entries()) {
+    const certificates = entry['certificates'] as string[] | undefined;
+    if (certificates === undefined) continue;
+    entry['certificates'] = await Promise.all(
+      certificates.map(async (item) => {
+        if (item.includes('-----BEGIN CERTIFICATE-----')) return item;
+        const path = resolve(dirname(file), item);
+        const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new UsageError(`--clients ${file}: entry ${index + 1}: certificate file ${path}: cannot read it (${error.code ?? 'error'}).`);
+        });
+        if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--clients ${file}: entry ${index + 1}: ${path} holds no PEM certificate.`);
+        return text;
+      }),
+    );
+  }
+  return entries as unknown as EmulatorClient[];
 }

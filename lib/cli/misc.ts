@@ -1,6 +1,10 @@
 // `d365fo-auth decode` (claims of a token, its expiry in local time, a clock-skew warning) and
 // `d365fo-auth emulator` (the local AAD v1 emulator until Ctrl-C, with users and clients from files).
-import { EMULATOR_DEMO, InputError, decodeClaims, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../index.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EMULATOR_DEMO, InputError, createSelfSignedCertificate, decodeClaims, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../index.js';
 import { printJson, stringOpt } from './common.js';
 import { UsageError } from './errors.js';
 import { readClientsFile, readUsersFile } from './emulator-files.js';
@@ -26,7 +30,10 @@ function describeEmulator(emulator: EmulatorHandle, options: EmulatorOptions, fi
     `  tenant:              ${emulator.tenantId} (${emulator.tenantDomain})`,
   ];
   if (options.users) lines.push(`  users (${files.users}): ${options.users.map((u) => u.username).join(', ')}`);
-  else lines.push(`  demo user:           ${DEMO.user.username}  password: ${DEMO.user.password}`);
+  else {
+    lines.push(`  demo user:           ${DEMO.user.username}  password: ${DEMO.user.password}`);
+    lines.push(`  MFA user:            ${DEMO.mfaUser.username}  password: ${DEMO.mfaUser.password}  (refused by the password grant; signs in with the browser or a device code)`);
+  }
   if (options.clients) {
     lines.push(`  clients (${files.clients}): ${options.clients.map((c) => `${c.clientId} (${c.secret === undefined ? 'public' : 'confidential'})`).join(', ')}`);
   } else {
@@ -74,7 +81,13 @@ export const miscCommands: Command[] = [
       host: { type: 'string', value: 'ADDRESS', kind: 'text', description: 'address to listen on (default 127.0.0.1)' },
       port: { type: 'string', value: 'N', kind: 'port', description: 'port (default 0: any free port)' },
       users: { type: 'string', value: 'FILE', kind: 'path', description: 'JSON array of users: [{ "username", "password", "mfaRequired"?, "locked"?, "federated"?, "displayName"? }]' },
-      clients: { type: 'string', value: 'FILE', kind: 'path', description: 'JSON array of clients: [{ "clientId", "secret"?, "allowPublicClientFlows"?, "roles"? }]' },
+      clients: {
+        type: 'string',
+        value: 'FILE',
+        kind: 'path',
+        description: 'JSON array of clients: [{ "clientId", "secret"?, "allowPublicClientFlows"?, "certificates"? (PEM text or files), "redirectUris"?, "roles"? }]',
+      },
+      tls: { type: 'boolean', description: 'serve https with a certificate made for this run, and print the NODE_EXTRA_CA_CERTS line that trusts it' },
     },
     examples: [
       '# in one shell:',
@@ -82,6 +95,7 @@ export const miscCommands: Command[] = [
       '# in another, sign in as its demo user:',
       `printf '%s\\n' '${DEMO.user.password}' | d365fo-auth lcs login --authority-host http://127.0.0.1:8400 --username ${DEMO.user.username} --password-stdin --client-id ${DEMO.publicClient.clientId} --no-save`,
       'd365fo-auth emulator --users users.json --clients clients.json',
+      'd365fo-auth emulator --tls --port 8443   # then NODE_EXTRA_CA_CERTS=… (printed) for clients that want https',
     ],
     async run(ctx: Context) {
       const port = Number(stringOpt(ctx, 'port') ?? '0');
@@ -90,18 +104,37 @@ export const miscCommands: Command[] = [
       const options: EmulatorOptions = { host, port };
       if (files.users !== undefined) options.users = await readUsersFile(files.users);
       if (files.clients !== undefined) options.clients = await readClientsFile(files.clients);
+      // --tls: a key and certificate for this run only (127.0.0.1, ::1, localhost and the host asked for)
+      let trustDir: string | undefined;
+      let trustFile: string | undefined;
+      if (ctx.values['tls'] === true) {
+        const ip = isIP(host) !== 0;
+        const certificate = await createSelfSignedCertificate({
+          commonName: 'd365fo-auth emulator',
+          dnsNames: ['localhost', ...(!ip && host !== 'localhost' ? [host] : [])],
+          ipAddresses: ['127.0.0.1', '::1', ...(ip && !['127.0.0.1', '::1', '0.0.0.0', '::'].includes(host) ? [host] : [])],
+        });
+        trustDir = await mkdtemp(join(tmpdir(), 'd365fo-auth-emulator-'));
+        trustFile = join(trustDir, 'emulator-certificate.pem');
+        await writeFile(trustFile, certificate.certificatePem, { mode: 0o600 });
+        options.tls = { key: certificate.privateKeyPem, cert: certificate.certificatePem };
+      }
       let emulator: EmulatorHandle;
       try {
         emulator = await startEmulator(options);
       } catch (error) {
+        if (trustDir) await rm(trustDir, { recursive: true, force: true });
         throw listenProblem(error, host, port) ?? error;
       }
-      ctx.io.stdout.write(`${describeEmulator(emulator, options, files).join('\n')}\n`);
+      const lines = describeEmulator(emulator, options, files);
+      if (trustFile) lines.push(`Trust its certificate (made for this run) in the shell of the client: export NODE_EXTRA_CA_CERTS=${trustFile}`);
+      ctx.io.stdout.write(`${lines.join('\n')}\n`);
       await new Promise<void>((resolve) => {
         if (ctx.io.signal?.aborted) resolve();
         ctx.io.signal?.addEventListener('abort', () => resolve(), { once: true });
       });
       await emulator.stop();
+      if (trustDir) await rm(trustDir, { recursive: true, force: true });
       ctx.io.stderr.write('Emulator stopped.\n');
       return 0;
     },

@@ -1,8 +1,12 @@
 // The README's first command (`npm start` = scripts/demo.ts) and `d365fo-auth emulator`, run as
 // child processes: the demo report and the emulator's banner, URL and clean Ctrl-C.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createSelfSignedCertificate } from '../../lib/emulator/certificate.js';
 import { describe, it } from 'node:test';
 
 const DEMO = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url));
@@ -47,5 +51,46 @@ describe('the demo and the emulator command', () => {
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('close', resolve));
     assert.equal(code, 0);
+  });
+
+  it('d365fo-auth emulator --tls --clients FILE: https with a certificate made for the run, trusted through the printed NODE_EXTRA_CA_CERTS line; a client registered with a certificate file gets a token with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'd365fo-auth-emulator-tls-'));
+    const app = createSelfSignedCertificate({ commonName: 'emulator client' });
+    writeFileSync(join(dir, 'app.crt'), app.certificatePem);
+    writeFileSync(join(dir, 'clients.json'), JSON.stringify([{ clientId: '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f', certificates: ['app.crt'] }]));
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'emulator', '--port', '0', '--tls', '--clients', join(dir, 'clients.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    try {
+      const [url, trust] = await new Promise<[string, string]>((resolve, reject) => {
+        child.stdout.on('data', (c) => {
+          out += c;
+          const match = out.match(/listening on (https:\/\/127\.0\.0\.1:\d+)/);
+          const line = out.match(/export NODE_EXTRA_CA_CERTS=(\S+)/);
+          if (match && line) resolve([match[1]!, line[1]!]);
+        });
+        child.on('close', () => reject(new Error(`emulator exited early: ${out}`)));
+      });
+      // a client process that trusts nothing but the printed certificate file
+      const script = `
+        const lib = await import(${JSON.stringify(pathToFileURL(fileURLToPath(new URL('../../lib/index.ts', import.meta.url))).href)});
+        const token = await lib.clientCredentialsGrant({ authorityHost: process.env.URL, tenant: 'contoso.onmicrosoft.com', clientId: '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f', resource: 'https://contoso.operations.dynamics.com',
+          clientCertificate: { privateKey: process.env.KEY, certificate: process.env.CERT } });
+        process.stdout.write(lib.decodeClaims(token).appid);`;
+      const client = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: trust, URL: url, KEY: app.privateKeyPem, CERT: app.certificatePem },
+        encoding: 'utf8',
+      });
+      assert.equal(client.status, 0, client.stderr);
+      assert.equal(client.stdout, '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f');
+      // without the trust line, the certificate is refused
+      const untrusted = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: process.env.PATH, URL: url, KEY: app.privateKeyPem, CERT: app.certificatePem }, encoding: 'utf8' });
+      assert.notEqual(untrusted.status, 0);
+      child.kill('SIGINT');
+      assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0);
+      assert.equal(existsSync(trust), false, 'the certificate file made for the run is removed');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
