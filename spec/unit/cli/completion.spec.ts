@@ -64,7 +64,7 @@ describe('completion', () => {
     assert.deepEqual(complete('token', '--res'), ['--resource']);
     assert.deepEqual(complete('odata', 'config', 'add', 'X', '--certificate-file', 'spec-'), ['spec-config.json'], 'a certificate file is a file name');
     assert.deepEqual(complete('odata', 'token', '--key-file', 'spec-c'), ['spec-config.json']);
-    assert.deepEqual(complete('doctor', '--'), ['--lcs', '--config', '--username', '--json', '--authority-host', '--config-file', '--verbose', '--help', '--version']);
+    assert.deepEqual(complete('doctor', '--'), ['--lcs', '--config', '--username', '--json', '--authority-host', '--config-file', '--session-store', '--verbose', '--help', '--version']);
     assert.deepEqual(complete('lcs', 'token', '--conf'), ['--config-file']);
     assert.ok(!complete('lcs', 'token', '--').includes('--raw'), 'the alias is not offered');
     assert.deepEqual(complete('lcs', 'token', '--config-file', 'spec-'), ['spec-config.json']);
