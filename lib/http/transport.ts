@@ -45,10 +45,17 @@ export async function sendOnce(request: HttpRequest, options: TransportOptions =
   const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const { log, signal: callerSignal } = options;
   if (callerSignal?.aborted) throw aborted(request.url);
-  // a timer that keeps the process alive while the request is out (AbortSignal.timeout()'s does not)
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
+  // one signal for the exchange, aborted by the timeout or by the caller's signal; the timer keeps
+  // the process alive while the request is out (AbortSignal.timeout()'s would not)
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  callerSignal?.addEventListener('abort', onAbort, { once: true });
 
   if (log) {
     const scrub = scrubber(options.secrets);
@@ -69,7 +76,7 @@ export async function sendOnce(request: HttpRequest, options: TransportOptions =
   } catch (error) {
     if (error instanceof ResponseError) throw error;
     if (callerSignal?.aborted) throw aborted(request.url);
-    if (timeout.signal.aborted) {
+    if (timedOut) {
       throw new TransportError('ERR_TIMEOUT', `No complete answer from ${request.url} within ${timeoutMs} ms (timeoutMs).`, { url: request.url });
     }
     const reason = errorCode(error);
@@ -77,6 +84,7 @@ export async function sendOnce(request: HttpRequest, options: TransportOptions =
     throw new TransportError('ERR_TRANSPORT', `Could not reach ${request.url}: ${detail}.`, { url: request.url, reason });
   } finally {
     clearTimeout(timer);
+    callerSignal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -99,7 +107,10 @@ async function viaUndici(request: HttpRequest, options: TransportOptions, signal
   }
   try {
     refuseDeclaredLength(headers, maxBytes, res.statusCode, request.url);
-    return { status: res.statusCode, headers, body: await readCapped(res.body, maxBytes, res.statusCode, request.url, headers), durationMs: 0 };
+    // a declared length within the cap is held to by undici (a longer body is an error): read it whole
+    const declared = headers['content-length'] !== undefined && headers['transfer-encoding'] === undefined;
+    const body = declared ? await res.body.text() : await readCapped(res.body, maxBytes, res.statusCode, request.url, headers);
+    return { status: res.statusCode, headers, body, durationMs: 0 };
   } catch (error) {
     res.body.destroy();
     throw error;

@@ -158,7 +158,10 @@ describe('lcs login modes, the pipeline recipe, refresh and logout (emulator)', 
       const before = emu.requests.length;
       const device = await cli(['lcs', 'login', '--device-code', '--client-id', PUBLIC], { env, uid });
       const refresh = await cli(['lcs', 'login', '--refresh-token-stdin', '--client-id', PUBLIC], { env, uid, stdin: String(saved()['refreshToken']) });
-      for (const r of [device, refresh]) {
+      // the config commands that write are config problems too, never a crash
+      const add = await cli(['odata', 'config', 'add', 'Dev', '--tenant', 'contoso.onmicrosoft.com', '--url', 'https://contoso.operations.dynamics.com'], { env, uid });
+      const use = await cli(['odata', 'config', 'use', 'Dev'], { env, uid });
+      for (const r of [device, refresh, add, use]) {
         assert.equal(r.code, 4, r.stderr);
         assert.equal(r.stdout, '');
         assert.match(r.stderr, new RegExp(`^error: Cannot create the lock file ${escape(locked)}/config\\.json\\.lock \\(EACCES\\); nothing was sent\\. The folder ${escape(locked)} is not writable: make it writable for this user, or use another config file \\(--config-file / D365FO_AUTH_CONFIG\\)\\.\\n$`));

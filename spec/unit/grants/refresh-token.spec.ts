@@ -47,6 +47,15 @@ describe('refreshTokenGrant()', () => {
     ]);
   });
 
+  it('a refresh answered without a refresh token returns the one it redeemed, so token = refresh(token) never loses it', async () => {
+    const { refresh_token: _none, ...noRefreshToken } = tokenBody();
+    const m = aad(() => ests(noRefreshToken));
+    const token = await refreshTokenGrant(options(m));
+    assert.equal(token.refreshToken, REFRESH_TOKEN);
+    const again = await refreshTokenGrant(options(m, { refreshToken: token.refreshToken! }));
+    assert.equal(again.refreshToken, REFRESH_TOKEN);
+  });
+
   it('accepts a token for any resource when none was asked (MRRT default)', async () => {
     const m = aad(() => ests(tokenBody({ resource: 'https://contoso.operations.dynamics.com' })));
     const token = await refreshTokenGrant(options(m));
