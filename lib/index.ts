@@ -38,7 +38,7 @@ export {
   type Prompt,
 } from './grants/authorization-code.js';
 export { signInWithBrowser, type SignInWithBrowserOptions } from './browser.js';
-export { openInBrowser, type OpenResult } from './open-url.js';
+export { openInBrowser, runDesktopProgram, isOpenableUrl, openerFor, type OpenResult, type DesktopOptions } from './open-url.js';
 export { getUserRealm, clearUserRealmCache, type UserRealm, type AccountType } from './grants/user-realm.js';
 export { probeAuthority, type AuthorityProbe } from './grants/probe.js';
 

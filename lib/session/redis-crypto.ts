@@ -1,10 +1,7 @@
 // Encryption at rest for the Redis session store: AES-256-GCM (node:crypto) with the caller's 32-byte
 // key, a random 96-bit nonce per write, the key id in the record for rotation. No Redis, no I/O.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { SessionStoreError } from '../errors.js';
-
-// taken, not imported: the ES module wrapper of an imported node:crypto reads its lazy exports,
-// which load Web Crypto (the library never uses it)
-const { createCipheriv, createDecipheriv, createHash, randomBytes } = process.getBuiltinModule('node:crypto');
 
 /** A key and its id: base64url of the first 8 bytes of SHA-256(key), safe to store and print. */
 export interface SessionKey {

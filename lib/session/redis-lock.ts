@@ -1,9 +1,9 @@
 // The per-session lock in Redis: SET NX PX with a random owner, kept alive by a compare-owner PEXPIRE
 // while held, released by compare-and-delete; waiters poll, bounded by waitMs and signal. No session data.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { SessionStoreError } from '../errors.js';
 import { CommandAborted, type RunCommand } from './redis-client.js';
-
-const { randomBytes } = process.getBuiltinModule('node:crypto');
 
 /** PEXPIRE only while the caller still owns the lock: 1 extended, 0 lost. */
 const EXTEND = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
@@ -42,7 +42,6 @@ export async function acquireLock(settings: LockSettings, lockKey: string, waitM
   const { run, lockTtlMs, label } = settings;
   const started = Date.now();
   const token = randomBytes(16).toString('base64url');
-  const { hostname } = process.getBuiltinModule('node:os');
   let delay = 10;
   let lastChance = false;
   for (;;) {

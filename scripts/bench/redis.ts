@@ -2,6 +2,7 @@
 // free loopback port, the emulator over loopback HTTP) update an expiring LCS session at once, each
 // refreshing only if it still expires within 5 minutes; the emulator counts the refreshes (budget: 1).
 // The processes are the Redis specs' own workers (spec/support/redis-worker.ts, the library's source via tsx).
+import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { createRedisSessionStore, startEmulator } from '../../lib/index.js';
 import { seedExpiringSession, startFleetWorker, type FleetWorker } from '../../spec/support/redis-fleet.js';
@@ -27,7 +28,7 @@ export async function benchRedisFleet(options: { processes?: number } = {}): Pro
   const workers: FleetWorker[] = [];
   try {
     await client.connect();
-    const encryptionKey = process.getBuiltinModule('node:crypto').randomBytes(32).toString('base64');
+    const encryptionKey = randomBytes(32).toString('base64');
     await seedExpiringSession(createRedisSessionStore({ client, encryptionKey }), emulator.url);
     for (let i = 0; i < processes; i++) {
       workers.push(startFleetWorker({ REDIS_URL: server.url, D365FO_SESSION_KEY: encryptionKey, MODE: 'refresh' }));

@@ -6,7 +6,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyToClipboard, isOpenableUrl, openUrl, openerFor } from '../../../lib/cli/desktop.js';
+import { copyToClipboard, openUrl } from '../../../lib/cli/desktop.js';
+import { isOpenableUrl, openerFor } from '../../../lib/index.js';
 import type { CliIo } from '../../../lib/cli/io.js';
 
 describe('desktop: openUrl() and copyToClipboard()', () => {
