@@ -65,7 +65,7 @@ export {
   type RefreshLcsApiTokenOptions,
   type GetLcsApiTokenInteractiveOptions,
 } from './d365/lcs.js';
-export { getODataToken, getODataTokenInteractive, type GetODataTokenOptions, type GetODataTokenInteractiveOptions } from './d365/odata.js';
+export { getODataToken, getODataTokenInteractive, interactiveClientId, type GetODataTokenOptions, type GetODataTokenInteractiveOptions } from './d365/odata.js';
 export { odataResource, DEFAULT_INTERACTIVE_CLIENT_ID, HR_RESOURCE } from './d365/resource.js';
 
 // state: the config file, session stores, the token provider

@@ -2,7 +2,7 @@
 // tokens (the config's app credential or its signed-in user's session, or a one-off secret or
 // certificate from flags), sign-out, and the named OData connection configs (add, set, list, show,
 // use, remove).
-import { ConfigError, DEFAULT_INTERACTIVE_CLIENT_ID, createTokenProvider, getODataToken, getODataTokenInteractive, type AadToken, type ClientCertificate, type ConfigStore, type ODataConfig } from '../index.js';
+import { ConfigError, DEFAULT_INTERACTIVE_CLIENT_ID, createTokenProvider, interactiveClientId, getODataToken, getODataTokenInteractive, type AadToken, type ClientCertificate, type ConfigStore, type ODataConfig } from '../index.js';
 import { CERTIFICATE_OPTIONS, checkCertificateFiles, describeCertificate, expiryWarning, keyPassphraseOf, readCertificate } from './certificate.js';
 import { commonOf, printJson, printToken, secretOf, sessionStoreOf, storeOf, stringOpt, warn } from './common.js';
 import { UsageError } from './errors.js';
@@ -67,7 +67,7 @@ async function login(ctx: Context): Promise<number> {
   const store = storeOf(ctx);
   const { cfg, name } = await target(ctx, store);
   const flag = stringOpt(ctx, 'client-id');
-  const clientId = flag ?? (cfg.publicClient === true ? cfg.clientId : undefined) ?? DEFAULT_INTERACTIVE_CLIENT_ID;
+  const clientId = interactiveClientId(flag, cfg);
   const from =
     flag !== undefined
       ? '--client-id'
