@@ -152,14 +152,17 @@ describe('lcs login modes, the pipeline recipe, refresh and logout (emulator)', 
       chownSync(locked, uid, uid);
       chmodSync(dir, 0o711);
     }
+    const env = { D365FO_AUTH_CONFIG: join(locked, 'config.json') };
+    // a saved OData config, so that "config use" has something to select
+    const first = await cli(['odata', 'config', 'add', 'Dev', '--tenant', 'contoso.onmicrosoft.com', '--url', 'https://contoso.operations.dynamics.com'], { env, uid });
+    assert.equal(first.code, 0, first.stderr);
     chmodSync(locked, 0o500);
     try {
-      const env = { D365FO_AUTH_CONFIG: join(locked, 'config.json') };
       const before = emu.requests.length;
       const device = await cli(['lcs', 'login', '--device-code', '--client-id', PUBLIC], { env, uid });
-      const refresh = await cli(['lcs', 'login', '--refresh-token-stdin', '--client-id', PUBLIC], { env, uid, stdin: String(saved()['refreshToken']) });
+      const refresh = await cli(['lcs', 'login', '--refresh-token-stdin', '--client-id', PUBLIC], { env, uid, stdin: 'a-refresh-token-never-sent' });
       // the config commands that write are config problems too, never a crash
-      const add = await cli(['odata', 'config', 'add', 'Dev', '--tenant', 'contoso.onmicrosoft.com', '--url', 'https://contoso.operations.dynamics.com'], { env, uid });
+      const add = await cli(['odata', 'config', 'add', 'Test', '--tenant', 'contoso.onmicrosoft.com', '--url', 'https://contoso.operations.dynamics.com'], { env, uid });
       const use = await cli(['odata', 'config', 'use', 'Dev'], { env, uid });
       for (const r of [device, refresh, add, use]) {
         assert.equal(r.code, 4, r.stderr);
