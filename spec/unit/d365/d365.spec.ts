@@ -196,4 +196,22 @@ describe('getODataToken() / getODataTokenInteractive()', () => {
     assert.equal(poll!.form.get('code'), 'DAQABAAEAAAD-fake-device-code');
     assert.equal(token.resource, 'https://contoso.operations.dynamics.com');
   });
+
+  it("a saved confidential client's id is not used to sign a person in; a saved public client's id is", async () => {
+    const store = freshStore();
+    const PUBLIC_APP = '6a3f2c10-4b7e-4d2a-9c1e-2f0b8d7e5a44';
+    await store.odata.add('Service', { tenant: 'fabrikam.onmicrosoft.com', url: 'https://uat.operations.dynamics.com', clientId: CLIENT_ID, clientSecret: 'saved-secret-value-123' });
+    await store.odata.add('People', { tenant: 'fabrikam.onmicrosoft.com', url: 'https://uat.operations.dynamics.com', clientId: PUBLIC_APP, publicClient: true });
+    const clientIdOf = async (name: string) => {
+      await store.odata.setActive(name);
+      const t = authority();
+      await getODataTokenInteractive({ store, fetch: t.fetch, clock: fakeClock(), onDeviceCode: () => {} });
+      const devicecode = t.requests[0]!;
+      assert.equal(devicecode.url.pathname, '/fabrikam.onmicrosoft.com/oauth2/devicecode');
+      assert.equal(devicecode.form.get('client_secret'), null, 'a saved secret is never sent with a person\'s sign-in');
+      return devicecode.form.get('client_id');
+    };
+    assert.equal(await clientIdOf('service'), DEFAULT_INTERACTIVE_CLIENT_ID);
+    assert.equal(await clientIdOf('people'), PUBLIC_APP);
+  });
 });
