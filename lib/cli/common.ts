@@ -15,13 +15,17 @@ export function storeOf(ctx: Context): ConfigStore {
 }
 
 /**
- * Where the session lives: the Redis session store of --session-store, else the config file.
- * `close()` ends a Redis connection; call it when the command is done.
+ * Runs `fn` with where the session lives: the Redis session store of --session-store, else the
+ * config file; `where` names it for messages. A Redis connection is closed when `fn` is done.
  */
-export async function sessionStoreOf(ctx: Context, file: ConfigStore): Promise<{ store: SessionStore; close(): void; where: string }> {
-  if (ctx.sessionStore === undefined) return { store: file, close: () => {}, where: file.path };
+export async function withSessionStore<T>(ctx: Context, file: ConfigStore, fn: (store: SessionStore, where: string) => Promise<T>): Promise<T> {
+  if (ctx.sessionStore === undefined) return fn(file, file.path);
   const { store, close } = await openSessionStore(ctx.sessionStore, ctx.io.env.D365FO_SESSION_KEY);
-  return { store, close, where: store.location };
+  try {
+    return await fn(store, store.location);
+  } finally {
+    close();
+  }
 }
 
 /** A warning on stderr: in the CLI's words, cleaned of anything a server could have put in it. */

@@ -11,7 +11,7 @@ import {
   type AadToken,
   type ConfigStore,
 } from '../index.js';
-import { commonOf, printJson, printToken, secretOf, sessionStoreOf, storeOf, stringOpt } from './common.js';
+import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt, withSessionStore } from './common.js';
 import { UsageError } from './errors.js';
 import { SIGN_IN_UX_OPTIONS, defaultMethod, signInUx, signedInAs, type Method } from './interactive.js';
 import { readHidden } from './prompt.js';
@@ -115,19 +115,14 @@ async function login(ctx: Context): Promise<number> {
   const projectText = stringOpt(ctx, 'project-id');
   let savedIn = store.path;
   const token = save
-    ? await (async () => {
-        const sessions = await sessionStoreOf(ctx, store);
-        savedIn = sessions.where;
-        try {
-          return await createTokenProvider({ ...commonOf(ctx), store: sessions.store, session: 'lcs' }).signIn(acquire, {
-            clientId: settings.clientId,
-            lcsApiUri: settings.lcsApiUri,
-            projectId: projectText === undefined ? undefined : Number(projectText),
-          });
-        } finally {
-          sessions.close();
-        }
-      })()
+    ? await withSessionStore(ctx, store, (sessions, where) => {
+        savedIn = where;
+        return createTokenProvider({ ...commonOf(ctx), store: sessions, session: 'lcs' }).signIn(acquire, {
+          clientId: settings.clientId,
+          lcsApiUri: settings.lcsApiUri,
+          projectId: projectText === undefined ? undefined : Number(projectText),
+        });
+      })
     : await acquire();
   const who = username ?? signedInAs(token);
   if (save) ctx.io.stderr.write(`Signed in${who ? ` as ${who}` : ''}; session saved in ${savedIn}.\n`);
@@ -176,13 +171,8 @@ export const lcsCommands: Command[] = [
     async run(ctx) {
       const raw = stringOpt(ctx, 'min-validity');
       const minValiditySeconds = raw === undefined ? 300 : Number(raw);
-      const sessions = await sessionStoreOf(ctx, storeOf(ctx));
-      try {
-        const provider = createTokenProvider({ ...commonOf(ctx), store: sessions.store, session: 'lcs', minValiditySeconds });
-        return printToken(ctx, await provider.getToken());
-      } finally {
-        sessions.close();
-      }
+      const token = await withSessionStore(ctx, storeOf(ctx), (sessions) => createTokenProvider({ ...commonOf(ctx), store: sessions, session: 'lcs', minValiditySeconds }).getToken());
+      return printToken(ctx, token);
     },
   },
   {
@@ -191,13 +181,8 @@ export const lcsCommands: Command[] = [
     options: { ...JSON_OPTIONS },
     examples: ['d365fo-auth lcs refresh > /dev/null   # keep a pipeline\'s session alive', 'd365fo-auth lcs refresh --json'],
     async run(ctx) {
-      const sessions = await sessionStoreOf(ctx, storeOf(ctx));
-      try {
-        const provider = createTokenProvider({ ...commonOf(ctx), store: sessions.store, session: 'lcs' });
-        return printToken(ctx, await provider.refresh());
-      } finally {
-        sessions.close();
-      }
+      const token = await withSessionStore(ctx, storeOf(ctx), (sessions) => createTokenProvider({ ...commonOf(ctx), store: sessions, session: 'lcs' }).refresh());
+      return printToken(ctx, token);
     },
   },
   {
@@ -206,9 +191,12 @@ export const lcsCommands: Command[] = [
     options: {},
     examples: ['d365fo-auth lcs logout', 'd365fo-auth lcs logout --config-file ./ci-config.json'],
     async run(ctx) {
-      const store = storeOf(ctx);
-      await store.lcs.clearSession();
-      ctx.io.stderr.write(`Signed out: the LCS tokens are removed from ${store.path}; the client id, LCS host and project id stay.\n`);
+      // null forgets the LCS session's tokens and keeps its settings, in whichever store holds it
+      const where = await withSessionStore(ctx, storeOf(ctx), async (sessions, at) => {
+        await sessions.updateSession('lcs', async () => ({ session: null, result: undefined }));
+        return at;
+      });
+      ctx.io.stderr.write(`Signed out: the LCS tokens are removed from ${where}; the client id, LCS host and project id stay.\n`);
       return 0;
     },
   },

@@ -2,9 +2,9 @@
 // tokens (the config's app credential or its signed-in user's session, or a one-off secret or
 // certificate from flags), sign-out, and the named OData connection configs (add, set, list, show,
 // use, remove).
-import { ConfigError, DEFAULT_INTERACTIVE_CLIENT_ID, createTokenProvider, interactiveClientId, getODataToken, getODataTokenInteractive, type AadToken, type ClientCertificate, type ConfigStore, type ODataConfig } from '../index.js';
+import { ConfigError, DEFAULT_INTERACTIVE_CLIENT_ID, createTokenProvider, interactiveClientId, getODataToken, odataSessionId, getODataTokenInteractive, type AadToken, type ClientCertificate, type ConfigStore, type ODataConfig } from '../index.js';
 import { CERTIFICATE_OPTIONS, checkCertificateFiles, describeCertificate, expiryWarning, keyPassphraseOf, readCertificate } from './certificate.js';
-import { commonOf, printJson, printToken, secretOf, sessionStoreOf, storeOf, stringOpt, warn } from './common.js';
+import { commonOf, printJson, printToken, secretOf, storeOf, stringOpt, warn, withSessionStore } from './common.js';
 import { UsageError } from './errors.js';
 import { SIGN_IN_UX_OPTIONS, signInUx, signedInAs } from './interactive.js';
 import { nearest } from './suggest.js';
@@ -88,15 +88,10 @@ async function login(ctx: Context): Promise<number> {
   };
   let savedIn = store.path;
   const token = save
-    ? await (async () => {
-        const sessions = await sessionStoreOf(ctx, store);
-        savedIn = sessions.where;
-        try {
-          return await createTokenProvider({ ...common, store: sessions.store, configStore: store, session: { odata: name } }).signIn(acquire, { clientId });
-        } finally {
-          sessions.close();
-        }
-      })()
+    ? await withSessionStore(ctx, store, (sessions, where) => {
+        savedIn = where;
+        return createTokenProvider({ ...common, store: sessions, configStore: store, session: { odata: name } }).signIn(acquire, { clientId });
+      })
     : await acquire();
   const who = signedInAs(token);
   const as = who ? ` as ${who}` : '';
@@ -146,13 +141,11 @@ async function token(ctx: Context): Promise<number> {
     await checkCertificateFiles(cfg.certificateFile, cfg.keyFile, keyPassphrase, false, (message) => new ConfigError(`OData config "${name}": ${message}`, store.path));
   }
   const raw = stringOpt(ctx, 'min-validity');
-  const sessions = await sessionStoreOf(ctx, store);
-  try {
-    const provider = createTokenProvider({ ...commonOf(ctx), store: sessions.store, configStore: store, session: { odata: name }, keyPassphrase, minValiditySeconds: raw === undefined ? 300 : Number(raw) });
-    return printToken(ctx, await provider.getToken());
-  } finally {
-    sessions.close();
-  }
+  const minValiditySeconds = raw === undefined ? 300 : Number(raw);
+  const token = await withSessionStore(ctx, store, (sessions) =>
+    createTokenProvider({ ...commonOf(ctx), store: sessions, configStore: store, session: { odata: name }, keyPassphrase, minValiditySeconds }).getToken(),
+  );
+  return printToken(ctx, token);
 }
 
 /** The config changes the credential flags ask for, files checked; `set` may clear the other kind. */
@@ -242,8 +235,11 @@ export const odataCommands: Command[] = [
       const typed = ctx.positionals[0];
       const name = typed === undefined ? (await store.odata.getActive())?.name : await storedName(store, typed);
       if (name === undefined) throw new UsageError('no OData config is active: name one ("d365fo-auth odata logout NAME").');
-      await store.odata.clearSession(name);
-      ctx.io.stderr.write(`Signed out of OData config "${name}": its session is removed from ${store.path}; the config stays.\n`);
+      const where = await withSessionStore(ctx, store, async (sessions, at) => {
+        await sessions.updateSession(odataSessionId(name), async () => ({ session: null, result: undefined }));
+        return at;
+      });
+      ctx.io.stderr.write(`Signed out of OData config "${name}": its session is removed from ${where}; the config stays.\n`);
       return 0;
     },
   },

@@ -58,6 +58,17 @@ describe('d365fo-auth --session-store redis://… (child processes, real Redis)'
     assert.equal(new Set(results.map((r) => (JSON.parse(r.stdout) as { accessToken: string }).accessToken)).size, 1);
     const saved = await store.readSession('lcs');
     assert.deepEqual(await keysHoldingSecrets(client, [saved?.accessToken, saved?.refreshToken, start.refreshToken]), []);
+    // one machine signs the fleet out: the shared tokens go, the settings stay; the others must sign in again
+    const out = await machine(8, ['lcs', 'logout']);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /^Signed out: the LCS tokens are removed from redis:\/\/127\.0\.0\.1:\d+ \(keys d365fo-auth:\*\)/);
+    const left = await store.readSession('lcs');
+    assert.equal(left?.refreshToken, undefined);
+    assert.equal(left?.accessToken, undefined);
+    assert.equal(left?.clientId, CLIENT);
+    const after = await machine(1, ['lcs', 'token']);
+    assert.equal(after.code, 4, after.stderr);
+    assert.equal(after.stdout, '');
   });
 
   it('no D365FO_SESSION_KEY: a usage error saying how to make one, nothing sent', async () => {

@@ -1,7 +1,7 @@
 // The update every Redis fleet process makes: refresh the LCS session with the refresh_token grant if
 // it expires within 5 minutes, else keep it. What the token provider will do; no store calls here.
 import { refreshTokenGrant } from '../../lib/index.js';
-import { plainSession } from '../../lib/session/records.js';
+import { sessionWithToken } from '../../lib/session/records.js';
 import type { SessionChange, SessionRecord } from '../../lib/session/types.js';
 
 export interface RefreshOutcome {
@@ -21,19 +21,7 @@ export function refreshIfExpiring(clientId?: string): (current: SessionRecord | 
       refreshToken: current.refreshToken,
       resource: current.resource,
     });
-    const next: SessionRecord = {
-      ...plainSession(current),
-      tokenType: token.tokenType,
-      accessToken: token.accessToken,
-      refreshToken: token.refreshToken ?? current.refreshToken,
-      resource: token.resource ?? current.resource,
-      scope: token.scope,
-      expiresIn: token.expiresIn,
-      expiresOn: token.expiresOn,
-      expiresAt: token.expiresAt,
-      sentAt: token.sentAt,
-      notBefore: token.notBefore,
-    };
+    const next = sessionWithToken(current, token);
     return { session: next, result: { refreshed: true, expiresAt: token.expiresAt } };
   };
 }
