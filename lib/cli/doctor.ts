@@ -1,7 +1,8 @@
 // `d365fo-auth doctor`: what would stop a sign-in, and how to fix it. A checklist with a remedy on
 // each line that is not ok: the authority reachable (and through which proxy), TLS trust, the clock
 // against the authority's Date, the user's realm, the LCS host's cloud, the config file and what the
-// saved sessions hold. It sends no credential and never prints a secret (only whether one is saved).
+// saved sessions hold (in the config file or the --session-store). It sends no credential and never
+// prints a secret (only whether one is saved).
 import {
   AUTHORITY_HOSTS,
   DEFAULT_LCS_API_URI,
@@ -11,13 +12,16 @@ import {
   isD365AuthError,
   odataSessionId,
   probeAuthority,
+  SessionStoreError,
   type AuthorityProbe,
   type ConfigStore,
+  type SessionId,
   type SessionRecord,
+  type SessionStore,
 } from '../index.js';
 import { cleanLine } from './clean.js';
 import { describeCertificate, expiryWarning, readCertificate } from './certificate.js';
-import { commonOf, jsonText, storeOf, stringOpt } from './common.js';
+import { commonOf, jsonText, storeOf, stringOpt, withSessionStore } from './common.js';
 import { UsageError } from './errors.js';
 import { networkHints } from './hints.js';
 import type { Command, Context } from './table.js';
@@ -232,23 +236,48 @@ function sessionLine(check: string, session: SessionRecord | undefined, signIn: 
   return { check, status: 'ok', detail: parts.join('; ') };
 }
 
-async function sessionLines(scope: Scope): Promise<CheckLine[]> {
+/** The saved sessions' lines, read from `sessions`: the config file, or the --session-store. */
+async function sessionLines(scope: Scope, sessions: SessionStore): Promise<CheckLine[]> {
   const lines: CheckLine[] = [];
+  const line = async (check: string, id: SessionId, signIn: string, required: boolean): Promise<CheckLine> => {
+    try {
+      return sessionLine(check, await sessions.readSession(id), signIn, required);
+    } catch (error) {
+      if (sessions === scope.store) throw error; // an unreadable config file has its own line
+      return { check, status: 'fail', detail: message(error), remedy: remedyOf(error) };
+    }
+  };
   try {
-    if (scope.lcs) lines.push(sessionLine('lcs session', await scope.store.readSession('lcs'), 'd365fo-auth lcs login', scope.lcsAsked));
+    if (scope.lcs) lines.push(await line('lcs session', 'lcs', 'd365fo-auth lcs login', scope.lcsAsked));
     const wanted = scope.odata;
     const configs = wanted === undefined ? [] : (await scope.store.odata.list()).filter((cfg) => 'all' in wanted || cfg.name === wanted.name);
     for (const cfg of configs) {
       const check = `odata "${cfg.name}"`;
       const credential = cfg.hasClientSecret ? 'a client secret' : cfg.certificateFile !== undefined ? 'a certificate' : undefined;
       if (credential !== undefined) lines.push({ check, status: 'ok', detail: `app tokens with ${credential} for client id ${cfg.clientId ?? '(none)'}` });
-      else lines.push(sessionLine(check, await scope.store.readSession(odataSessionId(cfg.name)), `d365fo-auth odata login --config ${cfg.name}`, 'name' in wanted!));
+      else lines.push(await line(check, odataSessionId(cfg.name), `d365fo-auth odata login --config ${cfg.name}`, 'name' in wanted!));
       if (cfg.certificateFile !== undefined) lines.push(await certificateLine(`${check} certificate`, cfg.certificateFile));
     }
   } catch {
     // an unreadable config file has its own line
   }
   return lines;
+}
+
+/** With --session-store: a line saying whether it can be reached, then the sessions it holds. */
+async function sessionStoreLines(ctx: Context, scope: Scope): Promise<CheckLine[]> {
+  try {
+    return await withSessionStore(ctx, scope.store, async (sessions, where) => [
+      { check: 'session store', status: 'ok', detail: `${where}: reachable` },
+      ...(await sessionLines(scope, sessions)),
+    ]);
+  } catch (error) {
+    return [{ check: 'session store', status: 'fail', detail: message(error), remedy: remedyOf(error) }];
+  }
+}
+
+function remedyOf(error: unknown): string {
+  return error instanceof SessionStoreError && error.remedy !== undefined ? error.remedy : 'check --session-store (D365FO_SESSION_STORE) and D365FO_SESSION_KEY';
 }
 
 async function certificateLine(check: string, file: string): Promise<CheckLine> {
@@ -300,7 +329,7 @@ async function run(ctx: Context): Promise<number> {
   if (username !== undefined) lines.push(await realmLine(ctx, target, username));
   if (ctx.values.lcs === true) lines.push(lcsCloudLine(target));
   if (!lines.some((line) => line.check === 'config file')) lines.push(...(await configFileLines(store)));
-  lines.push(...(await sessionLines(scope)));
+  lines.push(...(ctx.sessionStore === undefined ? await sessionLines(scope, store) : await sessionStoreLines(ctx, scope)));
   const failed = lines.some((line) => line.status === 'fail');
   if (ctx.values.json === true) ctx.io.stdout.write(jsonText({ ok: !failed, checks: lines.map((line) => ({ ...line, detail: cleanLine(line.detail), ...(line.remedy ? { remedy: cleanLine(line.remedy) } : {}) })) }));
   else ctx.io.stdout.write(report(lines));

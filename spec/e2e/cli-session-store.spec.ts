@@ -58,6 +58,12 @@ describe('d365fo-auth --session-store redis://… (child processes, real Redis)'
     assert.equal(new Set(results.map((r) => (JSON.parse(r.stdout) as { accessToken: string }).accessToken)).size, 1);
     const saved = await store.readSession('lcs');
     assert.deepEqual(await keysHoldingSecrets(client, [saved?.accessToken, saved?.refreshToken, start.refreshToken]), []);
+    // doctor on a machine with no session of its own describes the shared one, no secret shown
+    const doctor = await machine(9, ['doctor', '--lcs']);
+    assert.equal(doctor.code, 0, doctor.stdout);
+    assert.match(doctor.stdout, /^\[ok\] +session store +redis:\/\/127\.0\.0\.1:\d+ \(keys d365fo-auth:\*\): reachable$/m);
+    assert.match(doctor.stdout, new RegExp(`^\\[ok\\] +lcs session +signed in at .*; client id ${CLIENT}; access token valid until .*; a refresh token is saved$`, 'm'));
+    for (const secret of [saved?.accessToken, saved?.refreshToken]) assert.ok(!doctor.stdout.includes(String(secret)));
     // one machine signs the fleet out: the shared tokens go, the settings stay; the others must sign in again
     const out = await machine(8, ['lcs', 'logout']);
     assert.equal(out.code, 0, out.stderr);
@@ -85,5 +91,9 @@ describe('d365fo-auth --session-store redis://… (child processes, real Redis)'
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /^error: Could not connect to the session store redis:\/\/127\.0\.0\.1:\d+ within 5 s\.\nwhat to do: Check the address/);
     assert.equal(emu.requests.length, before);
+    // doctor says the same as a failed check, with what to do
+    const doctor = await machine(7, ['doctor', '--lcs'], { env: { D365FO_SESSION_STORE: `redis://127.0.0.1:${await freePort()}` } });
+    assert.equal(doctor.code, 1, doctor.stdout);
+    assert.match(doctor.stdout, /^\[FAIL\] +session store +Could not connect to the session store redis:\/\/127\.0\.0\.1:\d+ within 5 s\.\n +what to do: Check the address/m);
   });
 });
