@@ -4,8 +4,6 @@
 // --json; never a secret) against the emulator, as child processes.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +12,7 @@ import { DEFAULT_INTERACTIVE_CLIENT_ID, EMULATOR_DEMO, startEmulator, type Emula
 import { azLocalTime } from '../../lib/cli/token.js';
 import { runCli, runMain, type CliResult } from '../support/cli.js';
 import { testTls } from '../support/emulator-tls.js';
+import { startForwardProxy } from '../support/forward-proxy.js';
 
 const CONF = EMULATOR_DEMO.confidentialClient;
 const PUBLIC = EMULATOR_DEMO.publicClient.clientId;
@@ -181,35 +180,19 @@ describe('doctor (emulator)', () => {
   });
 
   it('a proxy from the environment: the authority line says it went through it; a dead proxy fails with it named in what to do', async () => {
-    // a forward proxy that tunnels (undici uses CONNECT for http targets too)
-    const tunnels: string[] = [];
-    const proxy: Server = createServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req, client: Socket, head: Buffer) => {
-      tunnels.push(req.url!);
-      const [host, port] = req.url!.split(':') as [string, string];
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxy = await startForwardProxy();
+    const proxyUrl = proxy.url;
     try {
       const through = await cli(['doctor'], { env: { HTTP_PROXY: proxyUrl } });
       assert.equal(through.code, 0, through.stdout);
       assert.match(lineOf(through.stdout, 'authority')!, new RegExp(`answered in \\d+ ms, through the proxy ${escape(proxyUrl)}$`));
-      assert.deepEqual(tunnels, [new URL(emu.url).host]);
+      assert.deepEqual(proxy.seen, [`CONNECT ${new URL(emu.url).host}`]);
       const dead = await cli(['doctor'], { env: { HTTP_PROXY: 'http://user:pa55@127.0.0.1:9' } });
       assert.equal(dead.code, 1);
       assert.match(dead.stdout, /what to do: [^\n]*the proxy http:\/\/127\.0\.0\.1:9 \(from HTTP_PROXY, NO_PROXY is empty\) is used: is it right, and does it let this through\?/);
       assert.ok(!dead.stdout.includes('pa55'), 'the proxy\'s credentials are never shown');
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 

@@ -2,51 +2,27 @@
 // token request, and NO_PROXY bypasses it. Each case runs in a child process with its own env.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../lib/index.js';
+import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';
 
 const WORKER = fileURLToPath(new URL('../support/proxy-worker.ts', import.meta.url));
 
 describe('proxies from the environment', () => {
   let emu: EmulatorHandle;
-  let proxy: Server;
+  let proxy: ForwardProxy;
   let proxyUrl: string;
-  const proxied: string[] = [];
+  let proxied: string[];
 
   before(async () => {
     emu = await startEmulator();
-    // a minimal forward proxy: absolute-form http requests and CONNECT tunnels
-    proxy = createServer((req, res) => {
-      proxied.push(`${req.method} ${req.url}`);
-      const target = new URL(req.url!);
-      const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    // undici tunnels through CONNECT, for http targets too
-    proxy.on('connect', (req, client: Socket, head: Buffer) => {
-      proxied.push(`CONNECT ${req.url}`);
-      const [host, port] = req.url!.split(':') as [string, string];
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startForwardProxy();
+    proxyUrl = proxy.url;
+    proxied = proxy.seen;
   });
   after(async () => {
-    proxy.closeAllConnections();
-    await new Promise((resolve) => proxy.close(resolve));
+    await proxy.close();
     await emu.stop();
   });
 
