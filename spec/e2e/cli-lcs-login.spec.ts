@@ -10,14 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EMULATOR_DEMO, LCS_API_URIS, startEmulator, type EmulatorHandle } from '../../lib/index.js';
 import { decodeJwt } from 'jose';
-import { runCli, runMain, type CliResult } from '../support/cli.js';
+import { BEARER_LINE, escape, runCli, runMain, type CliResult } from '../support/cli.js';
 
 const PUBLIC = EMULATOR_DEMO.publicClient.clientId;
 const USER = EMULATOR_DEMO.user;
 const LCS = 'https://lcsapi.lcs.dynamics.com';
-const BEARER_LINE = /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/;
 const KNOWN = LCS_API_URIS.map((host) => host.uri).join(', ');
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('lcs login modes, the pipeline recipe, refresh and logout (emulator)', () => {
   let emu: EmulatorHandle;

@@ -14,14 +14,12 @@ import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DEFAULT_INTERACTIVE_CLIENT_ID, EMULATOR_DEMO, startEmulator, type EmulatorHandle } from '../../lib/index.js';
-import { runCli, runMain, type CliResult } from '../support/cli.js';
+import { BEARER_LINE, escape, runCli, runMain, type CliResult } from '../support/cli.js';
 
 const PUBLIC = EMULATOR_DEMO.publicClient.clientId;
 const CONF = EMULATOR_DEMO.confidentialClient;
 const USER = EMULATOR_DEMO.user;
 const FO = 'https://contoso.operations.dynamics.com';
-const BEARER_LINE = /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('odata login sessions, odata token, odata logout (emulator)', () => {
   let emu: EmulatorHandle;

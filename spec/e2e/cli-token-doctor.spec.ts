@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_INTERACTIVE_CLIENT_ID, EMULATOR_DEMO, startEmulator, type EmulatorHandle } from '../../lib/index.js';
 import { azLocalTime } from '../../lib/cli/token.js';
-import { runCli, runMain, type CliResult } from '../support/cli.js';
+import { BEARER_LINE, escape, runCli, runMain, type CliResult } from '../support/cli.js';
 import { testTls } from '../support/emulator-tls.js';
 import { startForwardProxy } from '../support/forward-proxy.js';
 
@@ -18,8 +18,6 @@ const CONF = EMULATOR_DEMO.confidentialClient;
 const PUBLIC = EMULATOR_DEMO.publicClient.clientId;
 const USER = EMULATOR_DEMO.user;
 const PPAC = 'https://api.powerplatform.com';
-const BEARER_LINE = /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OPENID = (r: { path: string }) => r.path.endsWith('/.well-known/openid-configuration');
 
 describe('token --resource (emulator)', () => {

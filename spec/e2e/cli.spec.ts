@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EMULATOR_DEMO, startEmulator, type EmulatorHandle } from '../../lib/index.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { BEARER_LINE, runCli, type CliResult } from '../support/cli.js';
 
 const PUBLIC = EMULATOR_DEMO.publicClient.clientId;
 const CONF = EMULATOR_DEMO.confidentialClient;
 const USER = EMULATOR_DEMO.user;
 const FO_URL = 'https://contoso.operations.dynamics.com';
-const BEARER_LINE = /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/;
 
 describe('d365fo-auth CLI (child processes, emulator)', () => {
   let emu: EmulatorHandle;

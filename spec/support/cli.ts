@@ -83,3 +83,9 @@ export function runCli(
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/** What `lcs token` and friends print on stdout: one Bearer line with a JWT. */
+export const BEARER_LINE = /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/;
+
+/** `text` as a literal inside a RegExp. */
+export const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
