@@ -24,7 +24,7 @@ import { describeCertificate, expiryWarning, readCertificate } from './certifica
 import { commonOf, jsonText, storeOf, stringOpt, withSessionStore } from './common.js';
 import { UsageError } from './errors.js';
 import { networkHints } from './hints.js';
-import type { Command, Context } from './table.js';
+import { jsonOptions, type Command, type Context } from './table.js';
 
 export type Status = 'ok' | 'info' | 'warn' | 'fail' | 'skip';
 
@@ -344,8 +344,7 @@ export const doctorCommands: Command[] = [
       lcs: { type: 'boolean', description: "check for LCS: the LCS host's cloud and the saved LCS session" },
       config: { type: 'string', value: 'NAME', kind: 'text', description: "check for a saved OData config: its tenant, authority, certificate and session" },
       username: { type: 'string', value: 'UPN', kind: 'upn', description: "also check the user's realm (managed or federated)" },
-      json: { type: 'boolean', description: 'print JSON: { ok, checks: [{ check, status, detail, remedy }] } (alias: --raw)' },
-      raw: { type: 'boolean', aliasOf: 'json', description: 'alias of --json' },
+      ...jsonOptions('print JSON: { ok, checks: [{ check, status, detail, remedy }] }'),
     },
     examples: [
       'd365fo-auth doctor',

@@ -95,16 +95,18 @@ export const EXIT_CODES: readonly (readonly [number, string])[] = [
   [130, 'cancelled (Ctrl-C)'],
 ];
 
-/** The one JSON flag of every command that prints a token or data (`--raw` is its PowerShell-named alias). */
-export const JSON_OPTIONS: OptionTable = {
-  json: { type: 'boolean', description: 'print JSON instead of a "Bearer …" line (alias: --raw)' },
-  raw: { type: 'boolean', aliasOf: 'json', description: 'alias of --json' },
-};
+/** `--json` described for one command, with `--raw` (its PowerShell-named alias). */
+export function jsonOptions(what: string): OptionTable {
+  return {
+    json: { type: 'boolean', description: `${what} (alias: --raw)` },
+    raw: { type: 'boolean', aliasOf: 'json', description: 'alias of --json' },
+  };
+}
+
+/** The one JSON flag of every command that prints a token or data. */
+export const JSON_OPTIONS: OptionTable = jsonOptions('print JSON instead of a "Bearer …" line');
 
 /** `--json` for commands that print JSON anyway (show, list): accepted, changes nothing. */
-export const JSON_DEFAULT_OPTIONS: OptionTable = {
-  json: { type: 'boolean', description: 'print JSON (the default here; alias: --raw)' },
-  raw: { type: 'boolean', aliasOf: 'json', description: 'alias of --json' },
-};
+export const JSON_DEFAULT_OPTIONS: OptionTable = jsonOptions('print JSON (the default here)');
 
 export const commandName = (command: Pick<Command, 'path'>): string => command.path.join(' ');

@@ -15,7 +15,7 @@ import { CERTIFICATE_OPTIONS, checkCertificateFiles, keyPassphraseOf } from './c
 import { commonOf, jsonText, printToken, secretOf, stringOpt } from './common.js';
 import { UsageError } from './errors.js';
 import { SIGN_IN_UX_OPTIONS, defaultMethod, signInUx, signedInAs, type Method } from './interactive.js';
-import type { Command, Context } from './table.js';
+import { jsonOptions, type Command, type Context } from './table.js';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -132,8 +132,7 @@ export const tokenCommands: Command[] = [
       'client-secret-stdin': { type: 'boolean', description: 'client credentials with a secret from stdin (or D365FO_CLIENT_SECRET with --client-id)' },
       ...CERTIFICATE_OPTIONS,
       ...SIGN_IN_UX_OPTIONS,
-      json: { type: 'boolean', description: 'print JSON as az does (accessToken, expiresOn, tenant, tokenType) plus expiresOnEpoch, expiresAt, refreshToken, resource, authorityHost, clockSkewSeconds (alias: --raw)' },
-      raw: { type: 'boolean', aliasOf: 'json', description: 'alias of --json' },
+      ...jsonOptions('print JSON as az does (accessToken, expiresOn, tenant, tokenType) plus expiresOnEpoch, expiresAt, refreshToken, resource, authorityHost, clockSkewSeconds'),
     },
     examples: [
       'd365fo-auth token --resource https://api.powerplatform.com --json | jq -r .accessToken',
