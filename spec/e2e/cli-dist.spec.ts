@@ -3,7 +3,8 @@
 // so it is safe inside $(…). npm test builds dist/ before the specs (scripts/test.mjs).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -45,5 +46,25 @@ describe('the CLI from a clone', () => {
     });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${PKG.version}\n`);
+  });
+
+  it('--session-store without the redis package installed: a usage error saying to install it (exit 2)', async () => {
+    // an install as users get it: dist/ and the three runtime dependencies, no `redis`
+    const app = mkdtempSync(join(tmpdir(), 'd365fo-auth-no-redis-'));
+    try {
+      cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'd365fo-auth', type: 'module' }));
+      mkdirSync(join(app, 'node_modules'));
+      for (const dep of ['undici', 'jose', 'valibot']) symlinkSync(join(ROOT, 'node_modules', dep), join(app, 'node_modules', dep), 'dir');
+      const r = await runCli(['lcs', 'token', '--session-store', 'redis://127.0.0.1:6379'], {
+        node: [join(app, 'dist/cli/bin.js')],
+        env: { D365FO_SESSION_KEY: Buffer.alloc(32, 1).toString('base64'), D365FO_AUTH_CONFIG: join(app, 'config.json') },
+      });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^error: --session-store needs the `redis` package \(v4 or later\) beside d365fo-auth: `npm install redis`/);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 });
